@@ -1,0 +1,64 @@
+// The Store interface: what every backend (DuckDB now, ClickHouse later) offers the rest of kaudit.
+// Nothing above this interface writes backend SQL by hand except the query dialects
+// (src/store/<backend>/dialect), which compile SLS query ASTs for their own engine.
+
+/** Name of the relation (view) holding every stored event of every retained partition. */
+export const EVENTS_RELATION = 'kaudit_events';
+
+export interface ResultColumn {
+  name: string;
+  /** Engine type name as reported by the backend, e.g. `BIGINT`, `VARCHAR`, `TIMESTAMP`. */
+  type: string;
+}
+
+export interface QueryResult {
+  columns: ResultColumn[];
+  /** Row values as plain JS: number | bigint | string | boolean | null | arrays/objects for nested types. */
+  rows: unknown[][];
+}
+
+export interface QueryOptions {
+  /** Interrupt the query after this many milliseconds (default from config). */
+  timeoutMs?: number;
+}
+
+/** A row prepared for ingest: the decoded event and what ingest computed about it. */
+export interface IngestRow {
+  /** 128-bit identity hash (DESIGN.md "Identity of an event"). */
+  id: bigint;
+  cluster: string;
+  /** unix seconds (DESIGN.md `__time__`). */
+  time: number;
+  /** microseconds since the epoch of the same instant. */
+  timeUs: number;
+  source: string;
+  /** The Event as minified JSON (after policy trimming/redaction). */
+  raw: string;
+}
+
+export interface IngestResult {
+  stored: number;
+  duplicates: number;
+}
+
+export interface RejectRecord {
+  source: string;
+  line: number;
+  reason: string;
+  raw: string;
+}
+
+export interface Store {
+  readonly kind: 'duckdb' | 'clickhouse';
+  /** Human-readable location (file path or URL without password). */
+  readonly location: string;
+  /** Runs a compiled, sandbox-checked read-only SELECT and returns all rows. */
+  querySql(sql: string, opts?: QueryOptions): Promise<QueryResult>;
+  /** Stores a batch exactly once (by `id`); returns how many were new. Durable when it resolves. */
+  ingest(rows: IngestRow[]): Promise<IngestResult>;
+  /** Records rejected input for `kaudit rejects`. */
+  addRejects(rejects: RejectRecord[]): Promise<void>;
+  /** Drops whole partitions received before `cutoffUnixSeconds`; returns what was dropped. */
+  prune(cutoffUnixSeconds: number): Promise<{ partitions: string[]; events: number; bytes: number }>;
+  close(): Promise<void>;
+}
