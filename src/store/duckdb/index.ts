@@ -1,0 +1,382 @@
+// The embedded DuckDB store. Layout on disk:
+//   <db>                      main file: metadata, rejects (and later alert state, checkpoints)
+//   <db>.parts/events-YYYYMMDD.duckdb
+//                             one file per day of *receive* time (`__tag__:__receive_time__`), so
+//                             retention drops whole files and gives the disk space back, and an
+//                             old log imported today is kept for the full retention period.
+// Every connection sees all attached partitions through the temp view `kaudit_events`.
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { ALL_COLUMNS } from '../../event/columns.js';
+import { UserError } from '../../cli/errors.js';
+import type { IngestResult, IngestRow, QueryOptions, QueryResult, RejectRecord, Store } from '../store.js';
+import { EVENTS_RELATION } from '../store.js';
+import {
+  CREATE_STAGING_SQL,
+  MIGRATIONS,
+  SCHEMA_VERSION,
+  STAGING_TABLE,
+  createEventsTableSql,
+  insertFromStagingSql,
+  quoteIdent,
+  quoteString,
+} from './schema.js';
+import { lockSandbox, sandboxInstanceOptions } from './sandbox.js';
+import { registerEnrichFunctions, type EnrichOptions } from '../../enrich/duckdb.js';
+import { convertValue } from './values.js';
+
+export interface DuckDbStoreOptions {
+  /** DuckDB file path, or ':memory:' for a throw-away store (tests). */
+  path: string;
+  /** Called with notices for the user (store created, recreated, migrated). */
+  onNotice?: (message: string) => void;
+  enrich?: EnrichOptions;
+  /** Lock the DuckDB configuration after opening (default true). */
+  sandbox?: boolean;
+  /** Clock, for tests of retention. Unix seconds. */
+  now?: () => number;
+}
+
+interface Partition {
+  day: string; // YYYYMMDD (UTC)
+  alias: string;
+  file: string | null; // null for in-memory
+}
+
+const DAY_SECONDS = 86400;
+
+function dayOf(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+function dayStart(day: string): number {
+  return Date.UTC(+day.slice(0, 4), +day.slice(4, 6) - 1, +day.slice(6, 8)) / 1000;
+}
+
+function storeErrorMessage(location: string, err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/Could not set lock on file|Conflicting lock/i.test(msg)) {
+    return `the store ${location} is in use by another kaudit process (DuckDB allows one process per file); stop it, or run this command against its server`;
+  }
+  if (/No space left on device|ENOSPC|disk is full/i.test(msg)) {
+    return `the disk holding ${location} is full; free space or run "kaudit prune", then run the command again (events already stored are kept; the batch in progress was rolled back)`;
+  }
+  if (/not a valid DuckDB database|Unable to read the file|IO Error.*database/i.test(msg)) {
+    return `${location} is not a kaudit DuckDB store (${msg.split('\n')[0]}); point --db at a kaudit store or a new path`;
+  }
+  return msg.split('\n')[0];
+}
+
+export class DuckDbStore implements Store {
+  readonly kind = 'duckdb' as const;
+  private partitions = new Map<string, Partition>();
+  private connections: DuckDBConnection[] = [];
+  private closed = false;
+
+  private constructor(
+    readonly location: string,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    private readonly partsDir: string | null,
+    private readonly opts: DuckDbStoreOptions,
+  ) {
+    this.connections.push(conn);
+  }
+
+  static async open(opts: DuckDbStoreOptions): Promise<DuckDbStore> {
+    const memory = opts.path === ':memory:';
+    const notice = opts.onNotice ?? (() => {});
+    const partsDir = memory ? null : `${opts.path}.parts`;
+    let existed = true;
+    if (!memory) {
+      existed = existsSync(opts.path);
+      try {
+        mkdirSync(dirname(opts.path), { recursive: true });
+        mkdirSync(partsDir!, { recursive: true });
+      } catch (e) {
+        throw new UserError(
+          `cannot create the store directory for ${opts.path} (${(e as NodeJS.ErrnoException).code}); choose a writable --db path`,
+        );
+      }
+    }
+    const dataDir = memory ? tmpdir() : dirname(opts.path);
+    const tempDir = memory ? join(tmpdir(), 'kaudit-spill') : `${opts.path}.tmp`;
+    const config: Record<string, string> = {
+      memory_limit: process.env.KAUDIT_MEMORY_LIMIT ?? '512MB',
+      temp_directory: tempDir,
+      ...sandboxInstanceOptions(dataDir, tempDir),
+    };
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(opts.path, config);
+    } catch (e) {
+      throw new UserError(storeErrorMessage(opts.path, e));
+    }
+    const conn = await instance.connect();
+    const store = new DuckDbStore(opts.path, instance, conn, partsDir, opts);
+    try {
+      await store.initMain();
+      const orphans = await store.attachExistingPartitions();
+      if (!memory && !existed) {
+        notice(
+          orphans > 0
+            ? `the store file ${opts.path} was missing (deleted?); recreated it and re-attached ${orphans} partition file(s) found beside it`
+            : `created a new kaudit store at ${opts.path}`,
+        );
+      }
+      await store.refreshViews();
+      await registerEnrichFunctions(conn, opts.enrich ?? {});
+      if (opts.sandbox !== false) await lockSandbox(conn);
+    } catch (e) {
+      await store.close();
+      if (e instanceof UserError) throw e;
+      throw new UserError(storeErrorMessage(opts.path, e));
+    }
+    return store;
+  }
+
+  private now(): number {
+    return Math.floor(this.opts.now ? this.opts.now() : Date.now() / 1000);
+  }
+
+  private async run(sql: string, conn = this.conn): Promise<void> {
+    await conn.run(sql);
+  }
+
+  private async scalar(sql: string, conn = this.conn): Promise<unknown> {
+    const r = await conn.runAndReadAll(sql);
+    const rows = r.getRows();
+    return rows.length ? rows[0][0] : undefined;
+  }
+
+  private async initMain(): Promise<void> {
+    await this.run(`CREATE TABLE IF NOT EXISTS main.kaudit_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`);
+    const v = await this.scalar(`SELECT value FROM main.kaudit_meta WHERE key = 'schema_version'`);
+    if (v === undefined) {
+      await this.run(`INSERT INTO main.kaudit_meta VALUES ('schema_version', '${SCHEMA_VERSION}')`);
+    } else if (Number(v) > SCHEMA_VERSION) {
+      throw new UserError(
+        `the store ${this.location} was written by a newer kaudit (schema ${v}, this one knows ${SCHEMA_VERSION}); upgrade kaudit to read it`,
+      );
+    }
+    await this.run(`CREATE TABLE IF NOT EXISTS main.kaudit_rejects (
+      received BIGINT, source VARCHAR, line BIGINT, reason VARCHAR, raw VARCHAR)`);
+    // An always-empty table with the event schema: the view has every column even with no partition.
+    await this.run(createEventsTableSql('main', 'kaudit_events_template'));
+  }
+
+  /** Attaches every partition file in the parts directory; returns how many were found. */
+  private async attachExistingPartitions(): Promise<number> {
+    if (!this.partsDir) return 0;
+    const days = readdirSync(this.partsDir)
+      .map((f) => /^events-(\d{8})\.duckdb$/.exec(f)?.[1])
+      .filter((d): d is string => !!d)
+      .sort();
+    for (const day of days) await this.attachPartition(day);
+    return days.length;
+  }
+
+  private async attachPartition(day: string): Promise<Partition> {
+    const existing = this.partitions.get(day);
+    if (existing) return existing;
+    const alias = `kp_${day}`;
+    const file = this.partsDir ? join(this.partsDir, `events-${day}.duckdb`) : null;
+    await this.run(`ATTACH ${quoteString(file ?? ':memory:')} AS ${alias}`);
+    await this.run(
+      `CREATE TABLE IF NOT EXISTS ${alias}.kaudit_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
+    );
+    const v = await this.scalar(`SELECT value FROM ${alias}.kaudit_meta WHERE key = 'schema_version'`);
+    if (v === undefined) {
+      await this.run(createEventsTableSql(alias));
+      await this.run(`INSERT INTO ${alias}.kaudit_meta VALUES ('schema_version', '${SCHEMA_VERSION}')`);
+    } else {
+      let version = Number(v);
+      if (version > SCHEMA_VERSION) {
+        throw new UserError(
+          `partition ${file} was written by a newer kaudit (schema ${version}); upgrade kaudit to read this store`,
+        );
+      }
+      while (version < SCHEMA_VERSION) {
+        const step = MIGRATIONS[version];
+        if (!step) throw new Error(`no migration from schema ${version}`);
+        for (const sql of step(alias)) await this.run(sql);
+        version++;
+        await this.run(`UPDATE ${alias}.kaudit_meta SET value = '${version}' WHERE key = 'schema_version'`);
+        this.opts.onNotice?.(`migrated partition ${file} to schema ${version}`);
+      }
+    }
+    const p: Partition = { day, alias, file };
+    this.partitions.set(day, p);
+    return p;
+  }
+
+  private viewSql(): string {
+    const cols = ALL_COLUMNS.map((c) => quoteIdent(c.name)).join(', ');
+    const parts = [...this.partitions.values()].map((p) => `SELECT ${cols} FROM ${p.alias}.events`);
+    parts.unshift(`SELECT ${cols} FROM main.kaudit_events_template`);
+    return `CREATE OR REPLACE TEMP VIEW ${EVENTS_RELATION} AS ${parts.join('\nUNION ALL ')}`;
+  }
+
+  private async refreshViews(): Promise<void> {
+    const sql = this.viewSql();
+    for (const c of this.connections) await this.run(sql, c);
+  }
+
+  /** A further connection (e.g. for concurrent queries in the server), with the events view. */
+  async connect(): Promise<DuckDBConnection> {
+    const c = await this.instance.connect();
+    await this.run(this.viewSql(), c);
+    this.connections.push(c);
+    return c;
+  }
+
+  async querySql(sql: string, opts: QueryOptions = {}): Promise<QueryResult> {
+    const timeout = opts.timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    if (timeout) timer = setTimeout(() => this.conn.interrupt(), timeout);
+    try {
+      const reader = await this.conn.runAndReadAll(sql);
+      const names = reader.columnNames();
+      const types = reader.columnTypes();
+      const columns = names.map((name, i) => ({ name, type: types[i].toString() }));
+      const rows = reader.getRows().map((r) => r.map((v) => convertValue(v)));
+      return { columns, rows };
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (/INTERRUPT/i.test(msg)) {
+        throw new UserError(
+          `the query ran longer than ${timeout} ms and was stopped; narrow the time range or the search`,
+        );
+      }
+      throw e;
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  async ingest(rows: IngestRow[]): Promise<IngestResult> {
+    if (rows.length === 0) return { stored: 0, duplicates: 0 };
+    const receive = this.now();
+    const day = dayOf(receive);
+    if (!this.partitions.has(day)) {
+      await this.attachPartition(day);
+      await this.refreshViews();
+    }
+    const target = this.partitions.get(day)!;
+    try {
+      await this.run(CREATE_STAGING_SQL);
+      await this.run(`DELETE FROM ${STAGING_TABLE}`);
+      const app = await this.conn.createAppender(STAGING_TABLE, 'main', 'temp');
+      for (const r of rows) {
+        app.appendUHugeInt(r.id);
+        app.appendVarchar(r.cluster);
+        app.appendBigInt(BigInt(r.time));
+        app.appendBigInt(BigInt(r.timeUs));
+        app.appendVarchar(r.source);
+        app.appendBigInt(BigInt(receive));
+        app.appendVarchar(r.raw);
+        app.endRow();
+      }
+      app.flushSync();
+      app.closeSync();
+      await this.run('BEGIN TRANSACTION');
+      let stored: number;
+      try {
+        const res = await this.conn.run(insertFromStagingSql(target.alias, EVENTS_RELATION));
+        stored = Number(res.rowsChanged);
+        await this.run('COMMIT');
+      } catch (e) {
+        await this.run('ROLLBACK').catch(() => {});
+        throw e;
+      }
+      await this.run(`DELETE FROM ${STAGING_TABLE}`);
+      return { stored, duplicates: rows.length - stored };
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      throw new UserError(storeErrorMessage(this.location, e));
+    }
+  }
+
+  async addRejects(rejects: RejectRecord[]): Promise<void> {
+    if (!rejects.length) return;
+    const app = await this.conn.createAppender('kaudit_rejects', 'main');
+    const now = BigInt(this.now());
+    for (const r of rejects) {
+      app.appendBigInt(now);
+      app.appendVarchar(r.source);
+      app.appendBigInt(BigInt(r.line));
+      app.appendVarchar(r.reason);
+      app.appendVarchar(r.raw);
+      app.endRow();
+    }
+    app.flushSync();
+    app.closeSync();
+  }
+
+  async listRejects(limit = 1000): Promise<QueryResult> {
+    return this.querySql(
+      `SELECT to_timestamp(received) AS received, source, line, reason, raw FROM main.kaudit_rejects ORDER BY received DESC, source, line LIMIT ${Math.max(0, Math.floor(limit))}`,
+    );
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const v = await this.scalar(`SELECT value FROM main.kaudit_meta WHERE key = ${quoteString(key)}`);
+    return v === undefined || v === null ? undefined : String(v);
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.run(
+      `INSERT OR REPLACE INTO main.kaudit_meta VALUES (${quoteString(key)}, ${quoteString(value)})`,
+    );
+  }
+
+  /** Number of stored events (all partitions). */
+  async count(): Promise<number> {
+    return Number(await this.scalar(`SELECT count(*) FROM ${EVENTS_RELATION}`));
+  }
+
+  partitionInfo(): { day: string; file: string | null; bytes: number }[] {
+    return [...this.partitions.values()].map((p) => ({
+      day: p.day,
+      file: p.file,
+      bytes: p.file && existsSync(p.file) ? statSync(p.file).size : 0,
+    }));
+  }
+
+  async prune(cutoffUnixSeconds: number): Promise<{ partitions: string[]; events: number; bytes: number }> {
+    const dropped: string[] = [];
+    let events = 0;
+    let bytes = 0;
+    for (const p of [...this.partitions.values()]) {
+      // Whole partitions only: every event in it was received before the cutoff.
+      if (dayStart(p.day) + DAY_SECONDS > cutoffUnixSeconds) continue;
+      events += Number(await this.scalar(`SELECT count(*) FROM ${p.alias}.events`));
+      this.partitions.delete(p.day);
+      await this.refreshViews();
+      await this.run(`DETACH ${p.alias}`);
+      if (p.file) {
+        for (const f of [p.file, `${p.file}.wal`]) {
+          if (existsSync(f)) {
+            bytes += statSync(f).size;
+            rmSync(f);
+          }
+        }
+      }
+      dropped.push(p.day);
+    }
+    return { partitions: dropped, events, bytes };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.connections) c.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbStore> {
+  return DuckDbStore.open(opts);
+}

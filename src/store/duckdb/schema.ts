@@ -1,0 +1,72 @@
+// DuckDB schema of the event store: one `events` table per partition file, built from the row
+// catalogue (src/event/columns.ts), and the SQL that turns staged raw events into typed rows.
+import { ALL_COLUMNS, EVENT_COLUMNS } from '../../event/columns.js';
+
+/** Bumped when the physical schema changes; MIGRATIONS[n] upgrades a partition from n to n+1. */
+export const SCHEMA_VERSION = 1;
+
+/** Forward migrations, keyed by the version they start from. Each is SQL run inside the partition. */
+export const MIGRATIONS: Record<number, (catalog: string) => string[]> = {};
+
+export function quoteIdent(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+export function quoteString(value: string): string {
+  return "'" + value.replace(/'/g, "''") + "'";
+}
+
+/** CREATE TABLE for the events of one partition (catalog = the attached partition's alias). */
+export function createEventsTableSql(catalog: string, table = 'events'): string {
+  const cols = ALL_COLUMNS.map((c) => `${quoteIdent(c.name)} ${c.duckType}`).join(',\n  ');
+  return `CREATE TABLE IF NOT EXISTS ${catalog}.${table} (\n  ${cols}\n)`;
+}
+
+export const STAGING_TABLE = 'kaudit_staging';
+
+/** The staging table the appender fills before rows are typed and de-duplicated in SQL. */
+export const CREATE_STAGING_SQL = `CREATE TEMP TABLE IF NOT EXISTS ${STAGING_TABLE} (
+  _id UHUGEINT, cluster VARCHAR, __time__ BIGINT, _time_us BIGINT, __source__ VARCHAR, _receive BIGINT, _raw VARCHAR
+)`;
+
+function jsonPath(path: string[]): string {
+  return '$.' + path.map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? p : `"${p}"`)).join('.');
+}
+
+/**
+ * Decodes JSON escapes that matter for tokenising (\" \\ \n \t \r \/) so that full-text search sees
+ * the decoded values. The raw text is written by JSON.stringify, which never escapes & < > (unlike
+ * Go's encoder), so \u0026 in an apiserver log is already `&` here.
+ */
+function decodedTextExpr(raw: string): string {
+  return (
+    `lower(replace(replace(replace(replace(replace(replace(` +
+    `replace(${raw}, '\\\\', chr(1)), '\\"', '"'), '\\n', chr(10)), '\\t', chr(9)), '\\r', chr(13)), '\\/', '/'),` +
+    ` chr(1), '\\'))`
+  );
+}
+
+/**
+ * INSERT … SELECT from staging into a partition: one JSON parse per event (json_extract_string with
+ * a list of paths), typed columns, in-batch de-duplication, an anti-join against every stored event
+ * (exactly-once by identity), and rows ordered by time.
+ */
+export function insertFromStagingSql(targetCatalog: string, allEventsRelation: string): string {
+  const paths = EVENT_COLUMNS.map((c) => quoteString(jsonPath(c.path!)));
+  const extracted = EVENT_COLUMNS.map((c, i) => {
+    const v = `_v[${i + 1}]`;
+    return c.duckType === 'INTEGER'
+      ? `TRY_CAST(${v} AS INTEGER) AS ${quoteIdent(c.name)}`
+      : `${v} AS ${quoteIdent(c.name)}`;
+  });
+  return `INSERT INTO ${targetCatalog}.events BY NAME
+SELECT _id, cluster, __time__, _time_us, __source__, '' AS __topic__, _receive AS "__tag__:__receive_time__",
+  ${extracted.join(',\n  ')},
+  _raw, ${decodedTextExpr('_raw')} AS _text
+FROM (
+  SELECT s.*, json_extract_string(s._raw, [${paths.join(', ')}]) AS _v
+  FROM (SELECT DISTINCT ON (_id) * FROM ${STAGING_TABLE}) s
+  WHERE NOT EXISTS (SELECT 1 FROM ${allEventsRelation} e WHERE e._id = s._id)
+)
+ORDER BY _time_us`;
+}
