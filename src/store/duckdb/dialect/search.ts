@@ -1,0 +1,215 @@
+// DuckDB rendering of the SLS search AST (src/query/search/ast.ts) as one boolean SQL expression
+// over the columns of the `kaudit_events` relation (src/event/columns.ts).
+//
+// Token matching (sls-query.md §3.1) is a token-boundary regular expression (RE2) over lower-cased
+// text: `(^|D)token($|D)` where D is the delimiter class. Each token test first runs a plain
+// `contains` on the token's longest literal run; it is written as `CASE WHEN contains THEN regexp
+// ELSE FALSE END` because DuckDB evaluates a CASE branch only for the rows that reach it, in any
+// context (an AND under NOT evaluates all its children on all rows).
+//
+// Every leaf is two-valued (never NULL): a log without the field does not match it, so `not leaf`
+// keeps that log, as SLS's "all logs minus X" does (§3.3).
+//
+// Text sources:
+// - full text: `_text`, the Event's decoded key names and values, lower-cased, one per line (ingest
+//   builds it; newline is a delimiter so tokens never cross values);
+// - text columns: `lower(col)`;
+// - JSON columns and paths inside them: the JSON text with escapes that stand for delimiters
+//   (`\"`, `\n`, `\r`, `\t`, `\/`) turned into spaces and `\\` into one backslash, so JSON syntax
+//   (`{ } [ ] : , "`, all delimiters) separates exactly the decoded key and value tokens. Text
+//   holding `\u` escapes is first re-serialised by DuckDB's JSON reader, which writes every
+//   character except control characters unescaped (`\u0026` becomes `&`).
+import type { FieldRef, SearchNode, TokenPattern } from '../../../query/search/ast.js';
+import { DEFAULT_DELIMITERS, longestLiteral } from '../../../query/search/tokens.js';
+
+/** Renders a search AST as a DuckDB boolean expression (no leading WHERE). */
+export function searchToDuckDb(node: SearchNode): string {
+  switch (node.type) {
+    case 'all':
+      return 'TRUE';
+    case 'and':
+      return `(${searchToDuckDb(node.left)} AND ${searchToDuckDb(node.right)})`;
+    case 'or':
+      return `(${searchToDuckDb(node.left)} OR ${searchToDuckDb(node.right)})`;
+    case 'not':
+      return `(NOT ${searchToDuckDb(node.operand)})`;
+    case 'minus':
+      return `(${searchToDuckDb(node.left)} AND NOT ${searchToDuckDb(node.right)})`;
+    case 'match':
+      return renderMatch(node.field, node.tokens, node.phrase);
+    case 'exists':
+      return `(${fieldValue(node.field)} IS NOT NULL)`;
+    case 'empty':
+      return renderEmpty(node.field);
+    case 'exact':
+      return renderExact(node.field, node.value);
+    case 'compare':
+      return `COALESCE(${numericValue(node.field)} ${node.op} ${sqlNumber(node.value)}, FALSE)`;
+    case 'range': {
+      const v = numericValue(node.field);
+      const lo = `${v} ${node.lowInclusive ? '>=' : '>'} ${sqlNumber(node.low)}`;
+      const hi = `${v} ${node.highInclusive ? '<=' : '<'} ${sqlNumber(node.high)}`;
+      return `COALESCE(${lo} AND ${hi}, FALSE)`;
+    }
+  }
+}
+
+// ---- leaves ------------------------------------------------------------------------------------
+
+function renderMatch(field: FieldRef | null, tokens: TokenPattern[], phrase: boolean): string {
+  const text = field === null ? quoteIdent('_text') : searchableText(field);
+  if (tokens.length === 0) return field === null ? 'TRUE' : `(${text} IS NOT NULL)`;
+  if (phrase) {
+    const literals = tokens.map(longestLiteral).filter((l) => l !== '');
+    const pre = literals.map((l) => `contains(${text}, ${sqlString(l)})`).join(' AND ');
+    const re = tokens.map(tokenRegex).join(`${DELIM}+`);
+    return tokenTest(text, pre, re, tokens[tokens.length - 1]);
+  }
+  const tests = tokens.map((t) =>
+    tokenTest(text, `contains(${text}, ${sqlString(longestLiteral(t))})`, tokenRegex(t), t),
+  );
+  return tests.length === 1 ? tests[0] : `(${tests.join(' AND ')})`;
+}
+
+/** `CASE WHEN prefilter THEN boundary regexp ELSE FALSE END` — never NULL. */
+function tokenTest(text: string, prefilter: string, body: string, last: TokenPattern): string {
+  const tail = last.parts[last.parts.length - 1];
+  // A trailing `*` matches the rest of the token, whatever follows: no end boundary needed.
+  const end = tail.kind === 'any' ? '' : `(?:$|${DELIM})`;
+  const re = `(?:^|${DELIM})${body}${end}`;
+  return `(CASE WHEN ${prefilter} THEN regexp_matches(${text}, ${sqlString(re)}) ELSE FALSE END)`;
+}
+
+function renderEmpty(field: FieldRef): string {
+  if (field.kind === 'path') {
+    return `COALESCE(json_extract_string(${quoteIdent(field.parent)}, ${sqlString(jsonPath(field.keys))}) = '', FALSE)`;
+  }
+  if (field.type === 'long') return 'FALSE';
+  return `COALESCE(${quoteIdent(field.name)} = '', FALSE)`;
+}
+
+/** Whole-value match, case-insensitive, wildcards over any character (no delimiters here). */
+function renderExact(field: FieldRef, value: TokenPattern): string {
+  const text = `lower(${fieldValue(field)})`;
+  if (value.parts.every((p) => p.kind === 'text')) {
+    return `COALESCE(${text} = ${sqlString(value.parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''))}, FALSE)`;
+  }
+  const re =
+    '(?s)' +
+    value.parts
+      .map((p) => (p.kind === 'text' ? escapeRegex(p.text) : p.kind === 'any' ? '.*' : '.'))
+      .join('');
+  return `COALESCE(regexp_full_match(${text}, ${sqlString(re)}), FALSE)`;
+}
+
+// ---- field values ------------------------------------------------------------------------------
+
+/** The field's value as stored: the column, or the JSON sub-tree text for a path. */
+function fieldValue(field: FieldRef): string {
+  return field.kind === 'path' ? pathJsonText(field) : quoteIdent(field.name);
+}
+
+/** Lower-cased text whose tokens are the field's searchable tokens. */
+function searchableText(field: FieldRef): string {
+  if (field.kind === 'path') return `lower(${jsonTokenText(pathJsonText(field))})`;
+  const col = quoteIdent(field.name);
+  if (field.type === 'json') {
+    return `lower(${jsonTokenText(`(CASE WHEN contains(${col}, '\\u') THEN try(json_extract(${col}, '$'))::VARCHAR ELSE ${col} END)`)})`;
+  }
+  if (field.type === 'text' || field.type === 'exact') return `lower(${col})`;
+  throw new Error(`internal: token search on numeric field ${field.name}`);
+}
+
+/** JSON text with delimiter escapes as spaces and `\\` as a backslash (see the file comment). */
+function jsonTokenText(json: string): string {
+  // The placeholder is a private-use character: an escaped backslash must not pair with the next
+  // character (`\\n` is a backslash and the letter n, not a newline).
+  let s = `replace(${json}, '\\\\', '\uE000')`;
+  for (const esc of ['\\"', '\\n', '\\r', '\\t', '\\/']) s = `replace(${s}, ${sqlString(esc)}, ' ')`;
+  return `replace(${s}, '\uE000', '\\')`;
+}
+
+/** The maximum path depth for which array levels are also searched (2^(depth-1) JSON paths). */
+const MAX_ARRAY_EXPANSION_DEPTH = 5;
+
+/**
+ * JSON text of a path inside a JSON column, or NULL when absent. A path such as
+ * `requestObject.spec.containers.image` crosses an array (`containers`): every intermediate key
+ * may also be an array whose elements are searched (`$.spec.containers[*].image`).
+ */
+function pathJsonText(field: Extract<FieldRef, { kind: 'path' }>): string {
+  const parent = quoteIdent(field.parent);
+  const direct = `json_extract(${parent}, ${sqlString(jsonPath(field.keys))})`;
+  const depth = field.keys.length;
+  if (depth < 2 || depth > MAX_ARRAY_EXPANSION_DEPTH) return direct;
+  const variants: string[] = [direct];
+  for (let mask = 1; mask < 1 << (depth - 1); mask++) {
+    const path = jsonPath(field.keys, (i) => (mask & (1 << i)) !== 0);
+    variants.push(`array_to_string(json_extract(${parent}, ${sqlString(path)}), chr(10))`);
+  }
+  return `NULLIF(concat_ws(chr(10), ${variants.join(', ')}), '')`;
+}
+
+function numericValue(field: FieldRef): string {
+  if (field.kind === 'path') {
+    return `TRY_CAST(json_extract_string(${quoteIdent(field.parent)}, ${sqlString(jsonPath(field.keys))}) AS DOUBLE)`;
+  }
+  return quoteIdent(field.name);
+}
+
+/** DuckDB JSON path with every key quoted (`$."authorization.k8s.io/reason"`). */
+function jsonPath(keys: string[], arrayAfter: (index: number) => boolean = () => false): string {
+  return (
+    '$' +
+    keys
+      .map((k, i) => `."${k.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"${arrayAfter(i) ? '[*]' : ''}`)
+      .join('')
+  );
+}
+
+// ---- regular expressions and literals -----------------------------------------------------------
+
+function classEscape(ch: string): string {
+  if (ch === '\n') return '\\n';
+  if (ch === '\t') return '\\t';
+  if (ch === '\r') return '\\r';
+  return /[\]\\[^-]/.test(ch) ? `\\${ch}` : ch;
+}
+
+const DELIM_BODY = [...DEFAULT_DELIMITERS].map(classEscape).join('');
+/** RE2 class of one delimiter character. */
+const DELIM = `[${DELIM_BODY}]`;
+/** RE2 class of one non-delimiter character. */
+const NON_DELIM = `[^${DELIM_BODY}]`;
+
+/** RE2 for one token pattern (without boundaries): wildcards range over non-delimiters. */
+function tokenRegex(token: TokenPattern): string {
+  return token.parts
+    .map((p) => (p.kind === 'text' ? escapeRegex(p.text) : p.kind === 'any' ? `${NON_DELIM}*` : NON_DELIM))
+    .join('');
+}
+
+/** Escapes text for RE2: ASCII punctuation gets a backslash, control characters a hex escape. */
+function escapeRegex(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x20 || code === 0x7f) out += `\\x{${code.toString(16)}}`;
+    else if (code < 0x80 && !/[A-Za-z0-9 ]/.test(ch)) out += `\\${ch}`;
+    else out += ch;
+  }
+  return out;
+}
+
+function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function sqlNumber(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`internal: non-finite number ${n}`);
+  return Number.isInteger(n) ? n.toFixed(0) : String(n);
+}
