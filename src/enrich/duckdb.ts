@@ -8,4 +8,7 @@ export interface EnrichOptions {
   threatLists?: string[];
 }
 
-export async function registerEnrichFunctions(_conn: DuckDBConnection, _opts: EnrichOptions = {}): Promise<void> {}
+export async function registerEnrichFunctions(
+  _conn: DuckDBConnection,
+  _opts: EnrichOptions = {},
+): Promise<void> {}
