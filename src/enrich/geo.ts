@@ -2,7 +2,7 @@
 // read into memory on the first lookup of their family, synchronously, because DuckDB calls scalar
 // functions synchronously; a store that never asks for geo data never pays for it.
 import { readFileSync } from 'node:fs';
-import { Reader } from 'maxmind';
+import { Reader, type CityResponse } from 'maxmind';
 import { formatIp, type ParsedIp } from './ip.js';
 
 /** One location as the data has it; empty strings in the data become null. */
@@ -31,22 +31,23 @@ function orNull(text: string | undefined): string | null {
 }
 
 export class CityDatabase {
-  private ipv4: Reader<DbIpCityRecord> | undefined;
-  private ipv6: Reader<DbIpCityRecord> | undefined;
+  private ipv4: Reader<CityResponse> | undefined;
+  private ipv6: Reader<CityResponse> | undefined;
 
   constructor(
     private readonly ipv4Path: string,
     private readonly ipv6Path: string,
   ) {}
 
-  private reader(version: 4 | 6): Reader<DbIpCityRecord> {
+  private reader(version: 4 | 6): Reader<CityResponse> {
     if (version === 4) return (this.ipv4 ??= open(this.ipv4Path));
     return (this.ipv6 ??= open(this.ipv6Path));
   }
 
   /** The location of a public address, or null when the data has none. */
   lookup(ip: ParsedIp): GeoRecord | null {
-    const record = this.reader(ip.version).get(formatIp(ip));
+    // The MMDB reader is typed for MaxMind's own layouts; DB-IP's flat record is read as its own shape.
+    const record = this.reader(ip.version).get(formatIp(ip)) as unknown as DbIpCityRecord | null;
     if (record === null) return null;
     const countryCode = orNull(record.country_code);
     return {
@@ -60,7 +61,7 @@ export class CityDatabase {
   }
 }
 
-function open(path: string): Reader<DbIpCityRecord> {
+function open(path: string): Reader<CityResponse> {
   let buffer: Buffer;
   try {
     buffer = readFileSync(path);
@@ -69,7 +70,7 @@ function open(path: string): Reader<DbIpCityRecord> {
       `Cannot read the IP geolocation data ${path} (${(error as Error).message}); reinstall kaudit's dependencies (npm install).`,
     );
   }
-  return new Reader<DbIpCityRecord>(buffer);
+  return new Reader<CityResponse>(buffer);
 }
 
 const regionNames = {

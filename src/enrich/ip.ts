@@ -114,25 +114,28 @@ export function maxPrefix(version: 4 | 6): number {
   return version === 4 ? 32 : 128;
 }
 
+function networkOfV4(value: number, prefix: number): number {
+  const size = 2 ** (32 - prefix);
+  return Math.floor(value / size) * size;
+}
+
+function networkOfV6(value: bigint, prefix: number): bigint {
+  const hostBits = BigInt(128 - prefix);
+  return (value >> hostBits) << hostBits;
+}
+
 /** The first address of the `prefix`-bit network holding `ip`. */
 export function networkOf(ip: ParsedIp, prefix: number): ParsedIp {
-  if (ip.version === 4) {
-    const hostBits = 32 - prefix;
-    const value = hostBits === 32 ? 0 : Math.floor(ip.value / 2 ** hostBits) * 2 ** hostBits;
-    return { version: 4, value };
-  }
-  const hostBits = BigInt(128 - prefix);
-  return { version: 6, value: (ip.value >> hostBits) << hostBits };
+  return ip.version === 4
+    ? { version: 4, value: networkOfV4(ip.value, prefix) }
+    : { version: 6, value: networkOfV6(ip.value, prefix) };
 }
 
 /** The last address of the `prefix`-bit network holding `ip`. */
 export function broadcastOf(ip: ParsedIp, prefix: number): ParsedIp {
-  if (ip.version === 4) {
-    const size = 2 ** (32 - prefix);
-    return { version: 4, value: networkOf(ip, prefix).value + size - 1 };
-  }
+  if (ip.version === 4) return { version: 4, value: networkOfV4(ip.value, prefix) + 2 ** (32 - prefix) - 1 };
   const hostMask = (1n << BigInt(128 - prefix)) - 1n;
-  return { version: 6, value: (networkOf(ip, prefix).value as bigint) | hostMask };
+  return { version: 6, value: networkOfV6(ip.value, prefix) | hostMask };
 }
 
 /**
