@@ -205,6 +205,11 @@ export async function* readAuditBatches(path: string, opts: ReadOptions = {}): A
       }
       const piece = text.slice(start, nl);
       start = nl + 1;
+      if (!oversize && carry.length + piece.length > maxEvent) {
+        oversize = true;
+        oversizeLen = carry.length;
+        carry = (carry + piece.slice(0, MAX_REJECT_RAW)).slice(0, MAX_REJECT_RAW);
+      }
       if (oversize) {
         lineNo++;
         const size = oversizeLen + piece.length;

@@ -301,7 +301,12 @@ export class DuckDbStore implements Store {
 
   async addRejects(rejects: RejectRecord[]): Promise<void> {
     if (!rejects.length) return;
-    const app = await this.conn.createAppender('kaudit_rejects', 'main');
+    // Rejects are kept once: importing the same bad file again adds nothing.
+    await this.run(
+      `CREATE TEMP TABLE IF NOT EXISTS kaudit_rejects_staging AS SELECT * FROM main.kaudit_rejects LIMIT 0`,
+    );
+    await this.run(`DELETE FROM kaudit_rejects_staging`);
+    const app = await this.conn.createAppender('kaudit_rejects_staging', 'main', 'temp');
     const now = BigInt(this.now());
     for (const r of rejects) {
       app.appendBigInt(now);
@@ -313,11 +318,14 @@ export class DuckDbStore implements Store {
     }
     app.flushSync();
     app.closeSync();
+    await this.run(`INSERT INTO main.kaudit_rejects SELECT DISTINCT * FROM kaudit_rejects_staging s
+      WHERE NOT EXISTS (SELECT 1 FROM main.kaudit_rejects r
+        WHERE r.source = s.source AND r.line = s.line AND r.reason = s.reason AND r.raw = s.raw)`);
   }
 
   async listRejects(limit = 1000): Promise<QueryResult> {
     return this.querySql(
-      `SELECT to_timestamp(received) AS received, source, line, reason, raw FROM main.kaudit_rejects ORDER BY received DESC, source, line LIMIT ${Math.max(0, Math.floor(limit))}`,
+      `SELECT strftime(make_timestamp(received * 1000000), '%Y-%m-%d %H:%M:%S') AS received, source, line, reason, raw FROM main.kaudit_rejects ORDER BY received DESC, source, line LIMIT ${Math.max(0, Math.floor(limit))}`,
     );
   }
 
