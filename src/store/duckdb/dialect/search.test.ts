@@ -1,0 +1,314 @@
+// Search statements executed on a real store (the ingest path of src/store/duckdb/testing.ts).
+// Every expected answer below is worked out by hand from sls-query.md §3 and the seven events
+// described in EVENTS; the comment beside each case gives the reasoning.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AuditEvent } from '../../../event/types.js';
+import { parseSearch } from '../../../query/search/index.js';
+import { QueryError } from '../../../query/errors.js';
+import { EVENTS_RELATION } from '../../store.js';
+import { addEvents, storeWithEvents } from '../testing.js';
+import type { DuckDbStore } from '../index.js';
+import { searchToDuckDb } from './search.js';
+
+function ev(id: string, extra: Partial<AuditEvent> & Record<string, unknown>): AuditEvent {
+  return {
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: 'Metadata',
+    auditID: id,
+    stage: 'ResponseComplete',
+    requestReceivedTimestamp: '2026-11-20T10:00:00.000000Z',
+    stageTimestamp: '2026-11-20T10:00:01.000000Z',
+    ...extra,
+  } as AuditEvent;
+}
+
+// a3 comes from apiserver-style JSON text: `\u0026` (Go's escape of `&`) and `\"`, `\n` inside values.
+const A3_LINE =
+  '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Request","auditID":"a3","stage":"ResponseComplete",' +
+  '"requestURI":"/api/v1/namespaces/team-a/configmaps","verb":"create","user":{"username":"nodejs-bot"},' +
+  '"sourceIPs":["203.0.113.7"],"objectRef":{"resource":"configmaps","namespace":"team-a","name":"cfg"},' +
+  '"responseStatus":{"code":201},"requestObject":{"kind":"ConfigMap","data":{"url":"http://x/?q=alpha\\u0026beta",' +
+  '"note":"say \\"hello\\" and bye\\nline2"}},' +
+  '"requestReceivedTimestamp":"2026-11-20T10:00:00.000000Z","stageTimestamp":"2026-11-20T10:00:01.000000Z"}';
+
+/**
+ * a1 system:node:worker-1 get nodes 200 · a2 kubernetes-node list pods (kube-system) 403 ·
+ * a3 nodejs-bot create configmaps 201 with a body · a4 kubernetes-admin create pods/exec 101 with
+ * RBAC annotations · a5 anonymous (no username, empty userAgent) get /healthz 401 · a6
+ * system:kube-scheduler watch pods, RequestReceived without responseStatus · a7 alice@example.com
+ * create pods 201 with two containers. a1–a3 come from a file, a4–a7 from a webhook.
+ */
+const FILE_EVENTS: AuditEvent[] = [
+  ev('a1', {
+    requestURI: '/api/v1/nodes/worker-1',
+    verb: 'get',
+    user: { username: 'system:node:worker-1', groups: ['system:nodes'] },
+    sourceIPs: ['10.0.0.1'],
+    userAgent: 'kubelet/v1.30.1',
+    objectRef: { resource: 'nodes', name: 'worker-1' },
+    responseStatus: { code: 200 },
+  }),
+  ev('a2', {
+    requestURI: '/api/v1/namespaces/kube-system/pods',
+    verb: 'list',
+    user: { username: 'kubernetes-node' },
+    sourceIPs: ['192.168.1.20'],
+    userAgent: 'kubectl|v1',
+    objectRef: { resource: 'pods', namespace: 'kube-system' },
+    responseStatus: { code: 403 },
+  }),
+  JSON.parse(A3_LINE) as AuditEvent,
+];
+const WEBHOOK_EVENTS: AuditEvent[] = [
+  ev('a4', {
+    stage: 'ResponseStarted',
+    requestURI: '/api/v1/namespaces/default/pods/web-1/exec?command=sh&container=web&stdin=true',
+    verb: 'create',
+    user: { username: 'kubernetes-admin' },
+    sourceIPs: ['203.0.113.7', '10.0.0.5'],
+    objectRef: { resource: 'pods', subresource: 'exec', namespace: 'default', name: 'web-1' },
+    responseStatus: { code: 101 },
+    annotations: {
+      'authorization.k8s.io/decision': 'allow',
+      'authorization.k8s.io/reason':
+        'RBAC: allowed by RoleBinding "admin-binding/default" of ClusterRole "admin" to User "alice"',
+    },
+  }),
+  ev('a5', {
+    requestURI: '/healthz',
+    verb: 'get',
+    user: { groups: ['system:unauthenticated'] },
+    sourceIPs: ['198.51.100.9'],
+    userAgent: '',
+    responseStatus: { code: 401 },
+  }),
+  ev('a6', {
+    stage: 'RequestReceived',
+    requestURI: '/api/v1/pods?watch=true',
+    verb: 'watch',
+    user: { username: 'system:kube-scheduler' },
+    sourceIPs: ['10.0.0.2'],
+    userAgent: 'C:\\tools\\kubectl.exe',
+    objectRef: { resource: 'pods' },
+  }),
+  ev('a7', {
+    level: 'Request',
+    requestURI: '/api/v1/namespaces/team-a/pods',
+    verb: 'create',
+    user: { username: 'alice@example.com' },
+    sourceIPs: ['10.0.0.1'],
+    objectRef: { resource: 'pods', namespace: 'team-a' },
+    responseStatus: { code: 201 },
+    requestObject: {
+      kind: 'Pod',
+      spec: {
+        containers: [
+          { name: 'app', image: 'nginx:1.25' },
+          { name: 'side', image: 'busybox' },
+        ],
+      },
+    },
+  }),
+];
+const ALL = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'];
+const except = (...ids: string[]): string[] => ALL.filter((x) => !ids.includes(x));
+
+let store: DuckDbStore;
+before(async () => {
+  store = await storeWithEvents(FILE_EVENTS, { source: '/var/log/audit/a.log' });
+  await addEvents(store, WEBHOOK_EVENTS, { source: 'webhook' });
+});
+after(async () => store?.close());
+
+async function ids(query: string): Promise<string[]> {
+  const where = searchToDuckDb(parseSearch(query));
+  const r = await store.querySql(
+    `SELECT "auditID" FROM ${EVENTS_RELATION} WHERE ${where} ORDER BY "auditID"`,
+  );
+  return r.rows.map((row) => String(row[0]));
+}
+
+async function expectIds(query: string, expected: string[]): Promise<void> {
+  assert.deepEqual(await ids(query), expected, `search: ${query}`);
+}
+
+describe('search on the store', () => {
+  test('the fixture is stored as described', async () => {
+    await expectIds('', ALL);
+    await expectIds('*', ALL);
+  });
+
+  test('token boundaries: node is a token of system:node:worker-1 only', async () => {
+    // kubernetes-node and nodejs-bot are single tokens ('-' is not a delimiter).
+    await expectIds('user.username: node', ['a1']);
+    await expectIds('USER.USERNAME: NODE', ['a1']);
+    await expectIds('user.username: nodejs-bot', ['a3']);
+    // kube-system and kube-scheduler are tokens; kube alone is not.
+    await expectIds('kube', []);
+    await expectIds('kube-system', ['a2']);
+    // '@' is a delimiter: alice@example.com holds the tokens alice and example.com.
+    await expectIds('user.username: alice', ['a7']);
+    await expectIds('user.username: example', []);
+  });
+
+  test('not keeps logs that lack the field', async () => {
+    // a5 has no user.username and is kept.
+    await expectIds('not user.username: node', except('a1'));
+    await expectIds('not user.username:*', ['a5']);
+    await expectIds('not responseStatus.code > 400', except('a2', 'a5'));
+  });
+
+  test('several tokens are all required, any order; a phrase needs them adjacent and in order', async () => {
+    await expectIds('user.username: system:node', ['a1']); // a6 has system but not node
+    await expectIds('user.username: "node system"', ['a1']);
+    await expectIds('user.username: #"node system"', []);
+    await expectIds('#"system node"', ['a1']);
+    await expectIds('#"node system"', []);
+  });
+
+  test('wildcards inside or at the end of a token; literal inside quotes', async () => {
+    await expectIds('user.username: kube*', ['a2', 'a4', 'a6']); // kubernetes-node, kubernetes-admin, kube-scheduler
+    await expectIds('user.username: node*', ['a1', 'a3']); // node, nodejs-bot
+    await expectIds('user.username: worker-?', ['a1']);
+    await expectIds('user.username: k*-admin', ['a4']);
+    await expectIds('nodej*', ['a3']);
+    await expectIds('sourceIPs: 203.0.*', ['a3', 'a4']);
+    // Quoted, '?' is the literal delimiter: the only token is worker-, which no log has.
+    await expectIds('user.username: "worker-?"', []);
+  });
+
+  test('precedence: and binds tighter than not, not tighter than or; unary not binds tightest', async () => {
+    // create = {a3,a4,a7}; pods ∧ exec = {a4} → {a3,a7}  ((create − pods) ∧ exec would be {}).
+    await expectIds('verb:create not objectRef.resource:pods and objectRef.subresource:exec', ['a3', 'a7']);
+    // list ∪ (get − code>=400) = {a2} ∪ ({a1,a5} − {a2,a5}) ((list ∪ get) − … would be {a1}).
+    await expectIds('verb:list or verb:get not responseStatus.code >= 400', ['a1', 'a2']);
+    await expectIds('(verb:list or verb:get) not responseStatus.code >= 400', ['a1']);
+    // (not get) ∧ list = {a2}  (not (get ∧ list) would be everything).
+    await expectIds('not verb:get and verb:list', ['a2']);
+    await expectIds('NOT verb:get AND verb:list', ['a2']);
+    // Juxtaposition is and.
+    await expectIds('verb:create objectRef.resource:pods', ['a4', 'a7']);
+    await expectIds('not alice', except('a4', 'a7'));
+  });
+
+  test('numeric comparisons and ranges on long fields', async () => {
+    await expectIds('responseStatus.code > 400', ['a2', 'a5']);
+    await expectIds('responseStatus.code>=401', ['a2', 'a5']);
+    await expectIds('responseStatus.code < 200', ['a4']);
+    await expectIds('responseStatus.code <= 200', ['a1', 'a4']);
+    await expectIds('responseStatus.code = 101', ['a4']);
+    await expectIds('responseStatus.code:201', ['a3', 'a7']);
+    // codes: a1 200, a2 403, a3 201, a4 101, a5 401, a6 none, a7 201.
+    await expectIds('responseStatus.code in [200 403)', ['a1', 'a3', 'a5', 'a7']);
+    await expectIds('responseStatus.code in [200 403]', ['a1', 'a2', 'a3', 'a5', 'a7']);
+    await expectIds('responseStatus.code in (200 403]', ['a2', 'a3', 'a5', 'a7']);
+    await expectIds('responseStatus.code in (200 401)', ['a3', 'a7']);
+    await expectIds('not responseStatus.code:*', ['a6']);
+    await expectIds('__tag__:__receive_time__ > 0', ALL);
+    await expectIds('__time__ in [1795168801 1795168802)', ALL); // 2026-11-20T10:00:01Z
+    await expectIds('__time__ > 1795168801', []);
+  });
+
+  test('a comparison on a text field searches the words instead (sls-query.md §3.3)', async () => {
+    // verb > list → full text verb AND list: only a2 has the token list.
+    await expectIds('verb > list', ['a2']);
+  });
+
+  test('exists and empty value', async () => {
+    await expectIds('objectRef.subresource:*', ['a4']);
+    await expectIds('userAgent:""', ['a5']);
+    await expectIds('not userAgent:""', except('a5'));
+  });
+
+  test('full text covers key names, annotations and bodies, matched on decoded values', async () => {
+    await expectIds('subresource', ['a4']); // a key name
+    await expectIds('alice', ['a4', 'a7']); // annotation text and alice@example.com
+    await expectIds('hello', ['a3']); // "say \"hello\"": the escaped quotes are delimiters once decoded
+    await expectIds('line2', ['a3']); // after an escaped newline
+    await expectIds('beta', ['a3']); // alpha\u0026beta is alpha&beta: & is a delimiter
+    await expectIds('"and"', ['a3']);
+    await expectIds('"\\\\tools\\\\kubectl.exe"', ['a6']); // backslashes are not delimiters
+  });
+
+  test('JSON columns and paths inside them search decoded keys and values of that sub-tree', async () => {
+    await expectIds('requestObject: hello', ['a3']);
+    await expectIds('requestObject: beta', ['a3']);
+    await expectIds('requestObject: data', ['a3']); // a key name inside the body
+    await expectIds('requestObject.data.note: "say \\"hello\\""', ['a3']);
+    await expectIds('requestObject.data.url: beta', ['a3']);
+    await expectIds('requestObject.data.url: hello', []);
+    await expectIds('requestObject.spec.containers.image: nginx', ['a7']);
+    await expectIds('requestObject.spec.containers.image: busybox', ['a7']);
+    await expectIds('requestObject.spec.containers.name: nginx', []);
+    await expectIds('annotations.authorization.k8s.io/reason: RoleBinding', ['a4']);
+    await expectIds('annotations.authorization.k8s.io/reason: alice', ['a4']);
+    await expectIds('annotations.authorization.k8s.io/decision: allow', ['a4']);
+    await expectIds('annotations.authorization.k8s.io/decision: RoleBinding', []);
+    await expectIds('user: unauthenticated', ['a5']);
+    await expectIds('user.groups: system:nodes', ['a1']);
+    await expectIds('objectRef: web-1', ['a4']);
+  });
+
+  test('array text fields: IP addresses are whole tokens', async () => {
+    await expectIds('sourceIPs: 203.0.113.7', ['a3', 'a4']);
+    await expectIds('sourceIPs: 10.0.0.1', ['a1', 'a7']);
+    await expectIds('sourceIPs: 203.0.113', []);
+  });
+
+  test('escapes: \\" inside quotes, \\| in a bare value', async () => {
+    await expectIds('userAgent: kubectl\\|v1', ['a2']); // '|' is not a delimiter
+    await expectIds('userAgent: kubectl', []);
+    await expectIds('userAgent: "C:\\\\tools\\\\kubectl.exe"', ['a6']);
+  });
+
+  test('__source__ and __topic__ match whole values only; source is an alias', async () => {
+    await expectIds('__source__: /var/log/audit/a.log', ['a1', 'a2', 'a3']);
+    await expectIds('__source__: audit', []); // token matching would have found a1–a3
+    await expectIds('__source__: /var/log/*', ['a1', 'a2', 'a3']);
+    await expectIds('source: WEBHOOK', ['a4', 'a5', 'a6', 'a7']);
+    await expectIds('__topic__: ""', ALL); // kaudit stores an empty topic
+  });
+
+  test('the documents’ searches run verbatim', async () => {
+    // sls-query.md §6 (1): filter out system components. username tokens: a1 node ✗, a2
+    // kubernetes-node ✓, a3 ✓, a4 ✓, a5 has none ✓, a6 kube-scheduler ✗, a7 ✓.
+    await expectIds(
+      'NOT user.username: node NOT user.username: serviceaccount NOT user.username: apiserver NOT user.username: kube-scheduler NOT user.username: kube-controller-manager',
+      ['a2', 'a3', 'a4', 'a5', 'a7'],
+    );
+    // §6 (2): exec into a container.
+    await expectIds('verb : create and objectRef.subresource:exec and stage: ResponseStarted', ['a4']);
+    // §6 (6) shape: nodes updated or patched by non-system users (none here).
+    await expectIds(
+      '* and objectRef.resource : nodes and (verb : update or verb : patch) NOT user.username: node',
+      [],
+    );
+    // §6 (10): Alibaba's client form.
+    await expectIds(
+      '* and user.username: "kubernetes-admin" and (verb: "create" or verb: "get") and (objectRef.resource: "pods")',
+      ['a4'],
+    );
+  });
+});
+
+describe('search errors', () => {
+  test('a wildcard at the start of a word is an error with its position', () => {
+    assert.throws(
+      () => parseSearch('user.username: *node'),
+      (e: unknown) => e instanceof QueryError && e.position === 15 && /wildcard/.test(e.message),
+    );
+  });
+
+  test('an unknown field is named with a did-you-mean', () => {
+    assert.throws(
+      () => parseSearch('verb:get and usr.username: x', 100),
+      (e: unknown) =>
+        e instanceof QueryError &&
+        e.position === 113 &&
+        e.suggestion === 'user.username' &&
+        e.message.includes("'usr.username'"),
+    );
+  });
+});
