@@ -75,8 +75,7 @@ export function loadPolicy(text: string, fileName: string): LoadedPolicy {
   for (const doc of list) {
     const err = doc.errors[0];
     if (err) {
-      const pos = err.linePos?.[0];
-      const at = pos ? `${fileName}:${pos.line}:${pos.col}` : fileName;
+      const at = where(err.pos[0]);
       const reason = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       throw new UserError(`${at}: the policy is not valid YAML or JSON (${reason}); fix the syntax there.`);
     }
