@@ -1,0 +1,75 @@
+// The query language entry point: SLS query text → checked trees → dialect SQL.
+// `search | sql`: the search statement filters the logs (src/query/search), the SQL statement
+// analyses them (src/query/sql); both are rendered by the Dialect of the store.
+import type { Dialect, RenderContext } from './dialect.js';
+import { QueryError } from './errors.js';
+import { parseSearch } from './search/index.js';
+import type { SearchNode } from './search/ast.js';
+import { bindStatement } from './sql/bind.js';
+import { parseSql } from './sql/parser.js';
+import { splitQuery } from './split.js';
+
+export interface QueryContext {
+  /** Inclusive lower bound on `__time__`, unix seconds (undefined: all stored data). */
+  from?: number;
+  /** Exclusive upper bound on `__time__`, unix seconds. */
+  to?: number;
+  /** Only events of this cluster. */
+  cluster?: string;
+  /** IANA zone of timestamps (from_unixtime, date_format, date_trunc …). */
+  timezone: string;
+  /**
+   * Rows when the outermost SELECT has no LIMIT (default 100, as SLS), or the page size of a
+   * search without SQL (default 100). An explicit LIMIT in the query wins.
+   */
+  limit?: number;
+  /** For a search without SQL: how many matching logs to skip (paging). */
+  offset?: number;
+}
+
+export interface CompiledQuery {
+  kind: 'search' | 'sql';
+  sql: string;
+  /** Output column names of a SQL query. */
+  columns?: string[];
+}
+
+/** SLS's implicit LIMIT on the outermost SELECT (sls-query.md §4.1, §9 U-9). */
+export const DEFAULT_LIMIT = 100;
+
+export function compileQuery(text: string, ctx: QueryContext, dialect: Dialect): CompiledQuery {
+  const parts = splitQuery(text);
+  if (parts.sql === undefined && /^\s*select\s/i.test(parts.search)) {
+    throw new QueryError('sql query must follow search query: write it as * | SELECT …', 0);
+  }
+  const search = parseSearchPart(parts.search);
+  const render: RenderContext = {
+    base: {
+      ...(search ? { search } : {}),
+      ...(ctx.from !== undefined ? { from: ctx.from } : {}),
+      ...(ctx.to !== undefined ? { to: ctx.to } : {}),
+      ...(ctx.cluster !== undefined ? { cluster: ctx.cluster } : {}),
+    },
+    timezone: ctx.timezone,
+  };
+  const limit = ctx.limit ?? DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 0)
+    throw new QueryError(`limit ${limit} must be a whole number ≥ 0`);
+  if (parts.sql === undefined) {
+    return { kind: 'search', sql: dialect.renderSearchPage(render, { limit, offset: ctx.offset ?? 0 }) };
+  }
+  const stmt = bindStatement(parseSql(parts.sql, parts.sqlOffset));
+  if (!stmt.query.limit) stmt.query.limit = { count: limit, pos: parts.sqlOffset };
+  return {
+    kind: 'sql',
+    sql: dialect.renderStatement(stmt, render),
+    columns: stmt.columns.map((c) => c.name),
+  };
+}
+
+function parseSearchPart(text: string): SearchNode | undefined {
+  const t = text.trim();
+  if (t === '' || t === '*') return undefined;
+  const node = parseSearch(text, 0);
+  return node.type === 'all' ? undefined : node;
+}
