@@ -1,10 +1,192 @@
-// Placeholder until the sandbox lands: DuckDB settings that confine queries to audit data.
-import type { DuckDBConnection } from '@duckdb/node-api';
+// The second wall of the query sandbox: DuckDB's own configuration. The first wall is the query
+// compiler's allowlist (functions, relations, statement kinds over the parsed SLS query); this one
+// holds even if a query slipped past it. What it guarantees, verified on DuckDB 1.5.6
+// (test/sandbox/config.test.ts):
+//  - no file or network access outside the store's own directories (`enable_external_access=false`
+//    with `allowed_directories` = partitions + spill directory): read_csv/read_text/read_json/glob/
+//    sniff_csv/COPY/EXPORT/ATTACH elsewhere fail with a Permission Error;
+//  - no extension install or load (autoinstall/autoload off, external extensions refused);
+//  - no configuration change once locked (`lock_configuration`): SET/RESET/PRAGMA of settings fail;
+//  - bounded resources: a global memory limit that spills to a bounded temp directory, and a timer
+//    that interrupts a query running too long;
+//  - exactly one read-only statement per query (checked by DuckDB's own parser, assertReadOnlySelect).
+// Why the split between instance options and SQL: DuckDB 1.5.6 refuses `allowed_directories` (and
+// `enable_external_access=false` before `temp_directory`) in the instance configuration through the
+// C API, so the directories are set with SET right before locking.
+import { totalmem } from 'node:os';
+import { resolve, sep } from 'node:path';
+import { DuckDBConnection, StatementType } from '@duckdb/node-api';
+import { QueryError } from '../../query/errors.js';
 
-/** Options passed to DuckDBInstance.create for a store whose files live under `dataDir`. */
-export function sandboxInstanceOptions(_dataDir: string, _tempDir: string): Record<string, string> {
-  return {};
+export interface SandboxLimits {
+  /** DuckDB memory limit for the whole instance (e.g. `4GB`); beyond it operators spill to disk. */
+  memoryLimit?: string;
+  /** Cap on the spill directory (e.g. `20GB`). */
+  maxTempDirectorySize?: string;
+  /** Worker threads; DuckDB's default (all cores) when unset. */
+  threads?: number;
 }
 
-/** Applied after the store has attached its partitions: locks the configuration. */
-export async function lockSandbox(_conn: DuckDBConnection): Promise<void> {}
+/** Limits from the environment: KAUDIT_MEMORY_LIMIT, KAUDIT_MAX_TEMP_SIZE, KAUDIT_THREADS. */
+export function sandboxLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): SandboxLimits {
+  const threads = env.KAUDIT_THREADS ? Number(env.KAUDIT_THREADS) : undefined;
+  return {
+    memoryLimit: env.KAUDIT_MEMORY_LIMIT || undefined,
+    maxTempDirectorySize: env.KAUDIT_MAX_TEMP_SIZE || undefined,
+    threads: threads !== undefined && Number.isInteger(threads) && threads > 0 ? threads : undefined,
+  };
+}
+
+/** A quarter of the machine's memory (at least 512 MiB): kaudit shares its host with the cluster it audits. */
+export function defaultMemoryLimit(totalBytes = totalmem()): string {
+  const mib = Math.max(512, Math.floor(totalBytes / 4 / 2 ** 20));
+  return `${mib}MB`;
+}
+
+/**
+ * Options for DuckDBInstance.create for a store whose files live under `dataDir`, spilling to
+ * `tempDir`. `dataDir` is confined later, by lockSandbox (see the header for why).
+ */
+export function sandboxInstanceOptions(
+  _dataDir: string,
+  tempDir: string,
+  limits: SandboxLimits = sandboxLimitsFromEnv(),
+): Record<string, string> {
+  const options: Record<string, string> = {
+    temp_directory: tempDir,
+    memory_limit: limits.memoryLimit ?? defaultMemoryLimit(),
+    max_temp_directory_size: limits.maxTempDirectorySize ?? '20GB',
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    allow_community_extensions: 'false',
+    allow_unsigned_extensions: 'false',
+    allow_persistent_secrets: 'false',
+  };
+  if (limits.threads !== undefined) options.threads = String(limits.threads);
+  return options;
+}
+
+function asDirectory(path: string): string {
+  const absolute = resolve(path);
+  return absolute.endsWith(sep) ? absolute : absolute + sep;
+}
+
+function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+async function scalar(conn: DuckDBConnection, sql: string): Promise<unknown> {
+  const reader = await conn.runAndReadAll(sql);
+  return reader.getRowsJS()[0]?.[0];
+}
+
+/**
+ * The directories a store needs when none are given: its spill directory and the directory of every
+ * attached database file (the main file's directory holds the partition directory).
+ */
+async function storeDirectories(conn: DuckDBConnection): Promise<string[]> {
+  const dirs: string[] = [];
+  const temp = await scalar(conn, "SELECT current_setting('temp_directory')");
+  if (typeof temp === 'string' && temp !== '') dirs.push(temp);
+  const reader = await conn.runAndReadAll('SELECT path FROM duckdb_databases() WHERE path IS NOT NULL');
+  for (const [path] of reader.getRowsJS()) {
+    if (typeof path === 'string' && path !== '' && path !== ':memory:') dirs.push(resolve(path, '..'));
+  }
+  return dirs;
+}
+
+export interface LockOptions {
+  /**
+   * Directories queries and the store may touch: the partition directory and the spill directory.
+   * Default: the spill directory and the directories of the attached database files.
+   */
+  allowedDirectories?: readonly string[];
+}
+
+/**
+ * Confines file access to the store's directories and locks the configuration. Call it once, after
+ * the store has attached its partition files; ATTACH of further partitions inside the allowed
+ * directories keeps working, everything else that touches files or settings is refused.
+ */
+export async function lockSandbox(conn: DuckDBConnection, opts: LockOptions = {}): Promise<void> {
+  const external = await scalar(conn, "SELECT current_setting('enable_external_access')");
+  if (external !== false) {
+    const dirs = [...new Set((opts.allowedDirectories ?? (await storeDirectories(conn))).map(asDirectory))];
+    await conn.run(`SET allowed_directories = [${dirs.map(sqlString).join(', ')}]`);
+    await conn.run('SET enable_external_access = false');
+  }
+  await conn.run('SET lock_configuration = true');
+}
+
+/**
+ * Refuses anything but one read-only statement, using DuckDB's own parser: a second statement,
+ * DDL/DML, SET/PRAGMA assignments, ATTACH, COPY, CALL, EXPORT… The query compiler's allowlist is the
+ * first wall; this is the second.
+ */
+export async function assertReadOnlySelect(conn: DuckDBConnection, sql: string): Promise<void> {
+  if (sql.trim() === '') throw new QueryError('The query is empty.');
+  let count: number;
+  let extracted;
+  try {
+    extracted = await conn.extractStatements(sql);
+    count = extracted.count;
+  } catch (error) {
+    throw new QueryError(`The compiled query could not be parsed: ${firstLine(error)}`);
+  }
+  if (count !== 1) throw new QueryError(`A query must be exactly one statement; this one has ${count}.`);
+  let prepared;
+  try {
+    prepared = await extracted.prepare(0);
+  } catch (error) {
+    // Binding already applies the configuration (e.g. a COPY target outside the allowed directories).
+    throw new QueryError(`The query was refused: ${firstLine(error)}`);
+  }
+  try {
+    if (prepared.statementType !== StatementType.SELECT) {
+      throw new QueryError(
+        `Only SELECT queries may run; this is a ${StatementType[prepared.statementType]} statement.`,
+      );
+    }
+  } finally {
+    prepared.destroySync();
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}
+
+/** Thrown when a query was interrupted for running too long. */
+export class QueryTimeoutError extends QueryError {
+  constructor(readonly timeoutMs: number) {
+    super(
+      `The query ran longer than ${timeoutMs} ms and was stopped; narrow the time range or the search, or aggregate more.`,
+    );
+    this.name = 'QueryTimeoutError';
+  }
+}
+
+/**
+ * Runs `fn` (which uses `conn`) and interrupts the connection's running query after `ms`
+ * milliseconds. An interrupted query rejects with QueryTimeoutError. `ms` ≤ 0 means no limit.
+ */
+export async function withQueryTimeout<T>(
+  conn: DuckDBConnection,
+  ms: number,
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (!(ms > 0)) return fn();
+  let fired = false;
+  const timer = setTimeout(() => {
+    fired = true;
+    conn.interrupt();
+  }, ms);
+  try {
+    return await fn();
+  } catch (error) {
+    if (fired && /interrupt/i.test(firstLine(error))) throw new QueryTimeoutError(ms);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
