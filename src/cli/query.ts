@@ -1,4 +1,140 @@
-// Placeholder: this command is being written.
-import type { Command } from 'commander';
+// `kaudit query 'QUERY'`: run an SLS query (search statement, optionally `| SQL`) on the store.
+import { Command } from 'commander';
+import { createWriteStream } from 'node:fs';
+import { extname } from 'node:path';
+import { once } from 'node:events';
+import { QueryError } from '../query/errors.js';
+import { runQuery, type QueryOutput } from '../query/run.js';
+import { UserError } from './errors.js';
+import {
+  addOutputFlags,
+  addStoreFlags,
+  addTimeFlags,
+  outputFormat,
+  queryTimezone,
+  timeRange,
+  type OutputFlags,
+  type OutputFormat,
+  type StoreFlags,
+  type TimeFlags,
+} from './flags.js';
+import { printResult, type PrintableResult } from './output.js';
+import { withStore } from './store.js';
 
-export function register(_program: Command): void {}
+interface QueryFlags extends StoreFlags, OutputFlags, TimeFlags {
+  limit?: string;
+  page?: string;
+  out?: string;
+}
+
+const EXAMPLES = `
+Examples:
+  kaudit query 'verb: delete and objectRef.resource: secrets' --since 24h
+  kaudit query 'NOT user.username: node NOT user.username: serviceaccount' --page 2
+  kaudit query '* | select "user.username", count(*) as n group by "user.username" order by n desc'
+  kaudit query 'verb: create and objectRef.subresource: exec | select auditID, requestURI' --format csv
+  kaudit query '* | select verb, count(*) as n group by verb' --from 2024-05-01 --to 2024-05-02 --json
+  kaudit query '* | select * from log' --limit 100000 --out events.ndjson
+
+A search alone prints matching events newest first, 100 a page (--page N, --limit N).
+A SQL query without LIMIT returns 100 rows (as SLS); --limit N changes that default.
+--out FILE writes every result row to FILE, as CSV (.csv) or NDJSON (.ndjson, .jsonl, .json).
+The language is described in docs/query-language.md.`;
+
+function positiveInt(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    throw new UserError(`${flag} ${text} is not a whole number ≥ 1; write it like ${flag} 100.`);
+  }
+  return Number(text);
+}
+
+/** The query with a caret under the error position, then the suggestion. */
+export function describeQueryError(err: QueryError, query: string): string {
+  const lines = [`query error: ${err.message}`];
+  if (err.position !== undefined && err.position >= 0 && err.position <= query.length) {
+    const before = query.slice(0, err.position);
+    const lineStart = before.lastIndexOf('\n') + 1;
+    const lineEnd = query.indexOf('\n', err.position);
+    const line = query.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
+    const lineNo = before.split('\n').length;
+    const col = err.position - lineStart;
+    lines[0] += ` (line ${lineNo}, column ${col + 1})`;
+    // Show at most 100 characters around the position so long one-line queries stay readable.
+    const from = Math.max(0, col - 60);
+    const shown = line.slice(from, from + 100);
+    lines.push(`  ${from > 0 ? '…' : ''}${shown}`);
+    lines.push(`  ${from > 0 ? ' ' : ''}${' '.repeat(col - from)}^`);
+  }
+  if (err.suggestion) lines.push(`  Did you mean "${err.suggestion}"?`);
+  return lines.join('\n');
+}
+
+function outFileFormat(path: string): OutputFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
+  if (ext === '.json') return 'json';
+  if (ext === '.parquet') {
+    throw new UserError(
+      `--out ${path}: Parquet export is not available in this build; write .csv or .ndjson instead.`,
+    );
+  }
+  throw new UserError(`--out ${path} has no known extension; use .csv, .ndjson, .jsonl or .json.`);
+}
+
+function printable(out: QueryOutput): PrintableResult {
+  return out.kind === 'search' ? { events: out.events } : { columns: out.columns, rows: out.rows };
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('query')
+    .description('run an SLS query: a search statement, optionally followed by | and SQL')
+    .argument('<query>', "the query, e.g. 'verb: delete | select count(*) as n'")
+    .option('--limit <n>', 'rows of a SQL query without LIMIT (default 100), or events per page of a search')
+    .option('--page <n>', 'page of a search without SQL (1 = newest 100 events)')
+    .option('--out <file>', 'write the result to FILE (.csv, .ndjson, .jsonl, .json) instead of printing it');
+  addStoreFlags(cmd);
+  addOutputFlags(cmd);
+  addTimeFlags(cmd);
+  cmd.addHelpText('after', EXAMPLES);
+  cmd.action(async (query: string, flags: QueryFlags) => {
+    const tz = queryTimezone(flags);
+    const range = timeRange(flags, tz);
+    const limit = positiveInt(flags.limit, '--limit');
+    const page = positiveInt(flags.page, '--page');
+    const fileFormat = flags.out ? outFileFormat(flags.out) : undefined;
+    const format = outputFormat(flags);
+    const pageSize = limit ?? 100;
+    await withStore(flags, async (store) => {
+      let out: QueryOutput;
+      try {
+        out = await runQuery(store, query, {
+          timezone: tz,
+          ...(range.from !== undefined ? { from: range.from } : {}),
+          ...(range.to !== undefined ? { to: range.to } : {}),
+          ...(flags.cluster !== undefined ? { cluster: flags.cluster } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+          ...(page !== undefined ? { offset: (page - 1) * pageSize } : {}),
+        });
+      } catch (err) {
+        if (err instanceof QueryError) throw new UserError(describeQueryError(err, query));
+        throw err;
+      }
+      if (flags.out && fileFormat) {
+        const stream = createWriteStream(flags.out);
+        printResult(printable(out), fileFormat, stream);
+        stream.end();
+        await once(stream, 'finish');
+        const n = out.kind === 'search' ? out.events.length : out.rows.length;
+        process.stderr.write(`kaudit: wrote ${n} row${n === 1 ? '' : 's'} to ${flags.out}\n`);
+        return;
+      }
+      printResult(printable(out), format);
+      if (out.kind === 'search' && format === 'table' && out.events.length === pageSize) {
+        process.stderr.write(`(more events may follow: --page ${(page ?? 1) + 1})\n`);
+      }
+    });
+  });
+}

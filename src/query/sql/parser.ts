@@ -349,8 +349,9 @@ class Parser {
       const expr = this.parseExpr();
       if (this.isOp(',')) this.fail('UNNEST takes one array or map here');
       this.expectOp(')');
-      this.acceptKw('with') &&
+      if (this.acceptKw('with')) {
         this.fail('UNNEST … WITH ORDINALITY is not supported', this.tokens[this.i - 1]);
+      }
       let alias: string | undefined;
       const columns: string[] = [];
       if (this.acceptKw('as') || this.tok.kind === 'ident' || this.tok.kind === 'quotedIdent') {

@@ -1,0 +1,68 @@
+// Runs a query against a store: compile for the store's dialect, execute, and convert the values
+// to the output contract of DESIGN.md (numbers as JSON numbers, a string beyond 2^53, timestamps
+// `YYYY-MM-DD HH:MM:SS[.ffffff]` in the query zone). A search without SQL returns each original
+// Event plus `__time__`, `__source__` and `cluster`, newest first.
+import type { ResultColumn, Store } from '../store/store.js';
+import { duckDbDialect } from '../store/duckdb/dialect/index.js';
+import type { Dialect } from './dialect.js';
+import { compileQuery, type QueryContext } from './index.js';
+
+export type QueryOutput =
+  | { kind: 'sql'; sql: string; columns: ResultColumn[]; rows: unknown[][] }
+  | { kind: 'search'; sql: string; events: Record<string, unknown>[] };
+
+export interface RunOptions {
+  timeoutMs?: number;
+}
+
+export function dialectFor(store: Store): Dialect {
+  switch (store.kind) {
+    case 'duckdb':
+      return duckDbDialect;
+    default:
+      throw new Error(`no query dialect for the ${store.kind} store yet`);
+  }
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** One value in the output contract. */
+export function outputValue(v: unknown, type: string): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return v <= MAX_SAFE && v >= -MAX_SAFE ? Number(v) : v;
+  if (typeof v === 'string' && /^TIMESTAMP/.test(type)) return normaliseTimestamp(v);
+  if (Array.isArray(v)) return v.map((x) => outputValue(x, ''));
+  return v;
+}
+
+/** `2024-05-01 10:00:00.100000` → `2024-05-01 10:00:00.1` is not wanted: keep 6 digits or none. */
+function normaliseTimestamp(s: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?/.exec(s);
+  if (!m) return s;
+  const frac = m[3] ? m[3].padEnd(6, '0').slice(0, 6) : '';
+  return `${m[1]} ${m[2]}${frac && !/^0+$/.test(frac) ? '.' + frac : ''}`;
+}
+
+export async function runQuery(
+  store: Store,
+  text: string,
+  ctx: QueryContext,
+  opts: RunOptions = {},
+): Promise<QueryOutput> {
+  const compiled = compileQuery(text, ctx, dialectFor(store));
+  const result = await store.querySql(compiled.sql, opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {});
+  if (compiled.kind === 'search') {
+    const events = result.rows.map((row) => {
+      const [raw, time, source, cluster] = row;
+      const ev = JSON.parse(String(raw)) as Record<string, unknown>;
+      ev.__time__ = outputValue(time, 'BIGINT');
+      ev.__source__ = source;
+      ev.cluster = cluster;
+      return ev;
+    });
+    return { kind: 'search', sql: compiled.sql, events };
+  }
+  const columns = result.columns.map((c, i) => ({ name: compiled.columns?.[i] ?? c.name, type: c.type }));
+  const rows = result.rows.map((row) => row.map((v, i) => outputValue(v, columns[i].type)));
+  return { kind: 'sql', sql: compiled.sql, columns, rows };
+}
