@@ -1,14 +1,142 @@
-// Placeholder until the enrich module lands: registers the IP functions as DuckDB scalar functions.
-import type { DuckDBConnection } from '@duckdb/node-api';
+// Registers the IP functions (catalog.ts) on a DuckDB connection.
+//
+// Each function exists twice:
+//  - `kaudit_udf_<name>`: the JavaScript scalar function. DuckDB hands it vectors of up to 2048 rows
+//    on the JS thread; repeated arguments within a vector are computed once, and the Enricher's LRU
+//    remembers each distinct address across vectors.
+//  - `kaudit_<name>` (the name the dialect calls): a TEMP macro `(SELECT kaudit_udf_<name>(…))`.
+//    A scalar subquery over outer columns makes DuckDB's planner evaluate it once per DISTINCT
+//    argument value and join the answer back (a delim join), so a GROUP BY over a million events
+//    with ten thousand client addresses crosses into JavaScript ten thousand times, not a million.
+//    Measured on 1M rows / 10k distinct strings: ~1 s → ~0.25 s.
+//    Limits of the macro form (DuckDB binder): its arguments cannot contain a window function or a
+//    lambda parameter; the `kaudit_udf_` form works there.
+// The UDFs are instance-wide (last registration wins); the macros are per connection, so call
+// this for every connection that runs queries.
+import {
+  BIGINT,
+  BOOLEAN,
+  DuckDBConnection,
+  DuckDBScalarFunction,
+  LIST,
+  VARCHAR,
+  listValue,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import {
+  ENRICH_FUNCTIONS,
+  type EnrichFunction,
+  type EnrichParamType,
+  type EnrichReturnType,
+} from './catalog.js';
+import { Enricher, type EnricherOptions } from './enricher.js';
 
 export interface EnrichOptions {
-  /** Locale of place names: 'en' (default) or 'zh'. */
+  /** Locale of country names: 'en' (default) or 'zh'. */
   locale?: 'en' | 'zh';
-  /** Files of IPs/CIDRs (one per line) for security_check_ip. */
+  /** Files of IPs/CIDRs (one per line, `#` comments) for security_check_ip. */
   threatLists?: string[];
+  /** Advanced: data file overrides, cache size, threat-list reload options. */
+  enricher?: Omit<EnricherOptions, 'locale' | 'threatLists'>;
 }
 
+const PARAM_TYPES: Record<EnrichParamType, DuckDBType> = { varchar: VARCHAR, bigint: BIGINT };
+const RETURN_TYPES: Record<EnrichReturnType, DuckDBType> = {
+  varchar: VARCHAR,
+  bigint: BIGINT,
+  boolean: BOOLEAN,
+  array: LIST(VARCHAR),
+};
+
+/** The direct (per-row) UDF name for an entry: `kaudit_ip_to_country` → `kaudit_udf_ip_to_country`. */
+export function udfName(fn: EnrichFunction): string {
+  return fn.sqlName.replace(/^kaudit_/, 'kaudit_udf_');
+}
+
+// One Enricher per distinct configuration, shared by every connection and store in the process:
+// the geo data (~130 MB) is loaded once.
+const enrichers = new Map<string, Enricher>();
+
+export function enricherFor(opts: EnrichOptions): Enricher {
+  const key = JSON.stringify([opts.locale ?? 'en', opts.threatLists ?? [], opts.enricher ?? {}]);
+  let enricher = enrichers.get(key);
+  if (enricher === undefined) {
+    enricher = new Enricher({ ...opts.enricher, locale: opts.locale, threatLists: opts.threatLists });
+    enrichers.set(key, enricher);
+  }
+  return enricher;
+}
+
+function toDuckDb(value: ReturnType<EnrichFunction['evaluate']>, returns: EnrichReturnType): DuckDBValue {
+  if (value === null) return null;
+  if (returns === 'bigint') return BigInt(value as number);
+  if (returns === 'array') return listValue(value as string[]);
+  return value as string | boolean;
+}
+
+function scalarFunction(fn: EnrichFunction, enricher: Enricher): DuckDBScalarFunction {
+  const arity = fn.params.length;
+  return DuckDBScalarFunction.create({
+    name: udfName(fn),
+    parameterTypes: fn.params.map((p) => PARAM_TYPES[p]),
+    returnType: RETURN_TYPES[fn.returns],
+    // The threat lists can change between calls with the same argument.
+    volatile: fn.sqlName === 'kaudit_security_check_ip',
+    mainFunction: (info, input, output) => {
+      try {
+        if (fn.sqlName === 'kaudit_security_check_ip') enricher.refreshThreatLists();
+        const columns = Array.from({ length: arity }, (_, i) => input.getColumnVector(i));
+        const seen = new Map<string, DuckDBValue>();
+        const args: (string | number)[] = new Array<string | number>(arity);
+        for (let row = 0; row < input.rowCount; row++) {
+          let key = '';
+          let isNull = false;
+          for (let i = 0; i < arity; i++) {
+            const item = columns[i].getItem(row);
+            if (item === null) {
+              isNull = true;
+              break;
+            }
+            args[i] = typeof item === 'bigint' ? Number(item) : String(item);
+            key = i === 0 ? String(args[i]) : `${key}\u0000${args[i]}`;
+          }
+          if (isNull) {
+            output.setItem(row, null);
+            continue;
+          }
+          let result = seen.get(key);
+          if (result === undefined) {
+            result = toDuckDb(fn.evaluate(enricher, args), fn.returns);
+            seen.set(key, result);
+          }
+          output.setItem(row, result);
+        }
+        output.flush();
+      } catch (error) {
+        // A bad constant argument (EnrichArgumentError) or unreadable data: fail the query with the reason.
+        info.setError(error instanceof Error ? error.message : String(error));
+      }
+    },
+  });
+}
+
+function macroSql(fn: EnrichFunction): string {
+  const params = fn.params.map((_, i) => `a${i}`).join(', ');
+  return `CREATE OR REPLACE TEMP MACRO ${fn.sqlName}(${params}) AS (SELECT ${udfName(fn)}(${params}))`;
+}
+
+/**
+ * Registers every function of ENRICH_FUNCTIONS on `conn` (UDFs instance-wide, macros on this
+ * connection). Loading of the geo data is deferred to the first lookup.
+ */
 export async function registerEnrichFunctions(
-  _conn: DuckDBConnection,
-  _opts: EnrichOptions = {},
-): Promise<void> {}
+  conn: DuckDBConnection,
+  opts: EnrichOptions = {},
+): Promise<void> {
+  const enricher = enricherFor(opts);
+  for (const fn of Object.values(ENRICH_FUNCTIONS)) {
+    conn.registerScalarFunction(scalarFunction(fn, enricher));
+    await conn.run(macroSql(fn));
+  }
+}
