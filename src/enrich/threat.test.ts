@@ -97,3 +97,16 @@ test('a changed file that became invalid keeps the old contents and is reported 
   assert.equal(problems.length, 1);
   assert.match(problems[0].message, /line 2: 'not-an-ip'/);
 });
+
+test('the documented example feed loads and means what its comments say', () => {
+  const lists = new ThreatLists([join(process.cwd(), 'docs/examples/threat-feed.txt')]);
+  assert.equal(has(lists, '203.0.113.66'), true);
+  assert.equal(has(lists, '203.0.113.67'), false);
+  assert.equal(has(lists, '198.51.100.200'), true);
+  assert.equal(has(lists, '192.0.2.127'), false); // the /25 starts at .128
+  assert.equal(has(lists, '192.0.2.200'), true);
+  assert.equal(has(lists, '2001:db8:bad:1::1'), true);
+  assert.equal(has(lists, '2001:db8::dead:beef'), true);
+  assert.equal(has(lists, '2001:db8::dead:bef0'), false);
+  assert.deepEqual(lists.size, { ipv4Ranges: 3, ipv6Ranges: 2 });
+});
