@@ -39,11 +39,12 @@ function jsonPath(path: string[]): string {
  * Go's encoder), so \u0026 in an apiserver log is already `&` here.
  */
 function decodedTextExpr(raw: string): string {
-  return (
-    `lower(replace(replace(replace(replace(replace(replace(` +
+  // Most events (gets, watches, lease updates) hold no escape at all: skip the replace chain for them.
+  const chain =
+    `replace(replace(replace(replace(replace(replace(` +
     `replace(${raw}, '\\\\', chr(1)), '\\"', '"'), '\\n', chr(10)), '\\t', chr(9)), '\\r', chr(13)), '\\/', '/'),` +
-    ` chr(1), '\\'))`
-  );
+    ` chr(1), '\\')`;
+  return `lower(CASE WHEN strpos(${raw}, '\\') > 0 THEN ${chain} ELSE ${raw} END)`;
 }
 
 /**
