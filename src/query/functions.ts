@@ -3,6 +3,7 @@
 // rejected before any SQL reaches the engine. Each dialect must implement every entry (the DuckDB
 // dialect's test checks that).
 import type { SqlType } from './sql/ast.js';
+import { ENRICH_FUNCTIONS } from '../enrich/catalog.js';
 
 export type FunctionKind = 'scalar' | 'aggregate' | 'window';
 
@@ -231,26 +232,14 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   map_keys: s(1, 1, ARR),
   map_values: s(1, 1, ARR),
 
-  // IP (D-fn:IP functions, §9 U-3); implemented by src/enrich through the dialect
-  ip_to_domain: s(1, 1, V),
-  ip_to_country: s(1, 2, V),
-  ip_to_country_code: s(1, 1, V),
-  ip_to_province: s(1, 2, V),
-  ip_to_city: s(1, 2, V),
-  ip_to_geo: s(1, 1, V),
-  ip_to_city_geo: s(1, 1, V),
-  ip_to_provider: s(1, 1, V),
-  security_check_ip: s(1, 1, B),
-  is_subnet_of: s(2, 2, BOOL),
-  is_prefix_subnet_of: s(2, 2, BOOL),
-  ip_prefix: s(2, 2, V),
-  ip_subnet_min: s(1, 1, V),
-  ip_subnet_max: s(1, 1, V),
-  ip_subnet_range: s(1, 1, ARR),
-
   // Interval comparison (D-fn:Interval-valued comparison, §9 U-6)
   compare: s(2, 8, ARR),
 };
+
+// IP functions (D-fn:IP functions, §9 U-3): arity and result type come from src/enrich/catalog.ts.
+for (const [name, f] of Object.entries(ENRICH_FUNCTIONS)) {
+  FUNCTIONS[name] = s(f.minArgs, f.maxArgs, fixed(f.returns === 'boolean' ? 'boolean' : f.returns));
+}
 
 /** Aggregates that also work as window functions (`sum(x) over (…)`). */
 export function isAggregate(name: string): boolean {

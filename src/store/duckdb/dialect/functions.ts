@@ -7,6 +7,7 @@ import { QueryError } from '../../../query/errors.js';
 import { translateFormat, translateParseFormat } from './datetime.js';
 import { localToSeconds, secondsToLocal } from './time.js';
 import type { SqlRenderer } from './sql.js';
+import { ENRICH_FUNCTIONS } from '../../../enrich/catalog.js';
 
 type Render = (call: FuncCall, args: string[], r: SqlRenderer) => string;
 
@@ -124,7 +125,15 @@ const AGGREGATES: Record<string, (call: FuncCall, a: string[]) => string> = {
         'approx_percentile with weights is not supported; use approx_percentile(x, p)',
         c.pos,
       );
-    return `approx_quantile(${a[0]}, ${a[1]})`;
+    // DuckDB wants FLOAT quantiles; a literal is written as is.
+    const p = c.args[1];
+    const quantile =
+      p.kind === 'literal'
+        ? p.value
+        : p.type === 'array'
+          ? `CAST(${a[1]} AS FLOAT[])`
+          : `CAST(${a[1]} AS FLOAT)`;
+    return `approx_quantile(${a[0]}, ${quantile})`;
   },
   histogram: (_c, a) => `histogram(${a[0]})`,
   array_agg: (c, a) => `list(${c.distinct ? 'DISTINCT ' : ''}${a[0]})`,
@@ -154,24 +163,21 @@ const WINDOWS = [
   'nth_value',
 ];
 
-const IP_FUNCTIONS: Record<string, Render> = {
-  ip_to_domain: (_c, a) => `kaudit_ip_to_domain(CAST(${a[0]} AS VARCHAR))`,
-  ip_to_country: (_c, a) => `kaudit_ip_to_country(CAST(${a[0]} AS VARCHAR), ${a[1] ?? "''"})`,
-  ip_to_country_code: (_c, a) => `kaudit_ip_to_country_code(CAST(${a[0]} AS VARCHAR))`,
-  ip_to_province: (_c, a) => `kaudit_ip_to_province(CAST(${a[0]} AS VARCHAR), ${a[1] ?? "''"})`,
-  ip_to_city: (_c, a) => `kaudit_ip_to_city(CAST(${a[0]} AS VARCHAR), ${a[1] ?? "''"})`,
-  ip_to_geo: (_c, a) => `kaudit_ip_to_geo(CAST(${a[0]} AS VARCHAR))`,
-  ip_to_city_geo: (_c, a) => `kaudit_ip_to_city_geo(CAST(${a[0]} AS VARCHAR))`,
-  ip_to_provider: (_c, a) => `kaudit_ip_to_provider(CAST(${a[0]} AS VARCHAR))`,
-  security_check_ip: (_c, a) => `kaudit_security_check_ip(CAST(${a[0]} AS VARCHAR))`,
-  is_subnet_of: (_c, a) => `kaudit_is_subnet_of(CAST(${a[0]} AS VARCHAR), CAST(${a[1]} AS VARCHAR))`,
-  is_prefix_subnet_of: (_c, a) =>
-    `kaudit_is_prefix_subnet_of(CAST(${a[0]} AS VARCHAR), CAST(${a[1]} AS VARCHAR))`,
-  ip_prefix: (_c, a) => `kaudit_ip_prefix(CAST(${a[0]} AS VARCHAR), CAST(${a[1]} AS BIGINT))`,
-  ip_subnet_min: (_c, a) => `kaudit_ip_subnet_min(CAST(${a[0]} AS VARCHAR))`,
-  ip_subnet_max: (_c, a) => `kaudit_ip_subnet_max(CAST(${a[0]} AS VARCHAR))`,
-  ip_subnet_range: (_c, a) => `kaudit_ip_subnet_range(CAST(${a[0]} AS VARCHAR))`,
-};
+/**
+ * IP functions (src/enrich/catalog.ts): each SLS name calls its registered SQL name; a missing
+ * optional argument (the language of ip_to_country & co.) is passed as '' (configured locale).
+ */
+const IP_FUNCTIONS: Record<string, Render> = Object.fromEntries(
+  Object.entries(ENRICH_FUNCTIONS).map(([name, f]): [string, Render] => [
+    name,
+    (_c, a) =>
+      `${f.sqlName}(${f.params
+        .map((t, i) =>
+          a[i] === undefined ? "''" : `CAST(${a[i]} AS ${t === 'bigint' ? 'BIGINT' : 'VARCHAR'})`,
+        )
+        .join(', ')})`,
+  ]),
+);
 
 const SCALARS: Record<string, Render> = {
   // ---- date and time
