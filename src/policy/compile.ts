@@ -163,11 +163,36 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     omitManagedFields: policy.omitManagedFields ?? false,
     rule: null,
   });
-  const n = matchers.length;
+  // Index: for each (resource request?, verb), the rules that can match at all, in order. A rule
+  // is a candidate when its verbs allow the verb and its branch allows the request kind; the
+  // matcher still checks everything, so the index only skips rules that cannot match.
+  const kindAllows = (rule: PolicyRule, resourceRequest: boolean): boolean => {
+    if ((rule.namespaces ?? []).length > 0 || (rule.resources ?? []).length > 0) return resourceRequest;
+    if ((rule.nonResourceURLs ?? []).length > 0) return !resourceRequest;
+    return true;
+  };
+  const candidatesFor = (verb: string | null, resourceRequest: boolean): number[] =>
+    policy.rules
+      .map((r, i) => ({ r, i }))
+      .filter(({ r }) => kindAllows(r, resourceRequest))
+      .filter(({ r }) => (r.verbs ?? []).length === 0 || (verb !== null && (r.verbs ?? []).includes(verb)))
+      .map(({ i }) => i);
+  const knownVerbs = new Set(policy.rules.flatMap((r) => r.verbs ?? []));
+  const byVerb = [new Map<string, Int32Array>(), new Map<string, Int32Array>()];
+  const otherVerb = [Int32Array.from(candidatesFor(null, false)), Int32Array.from(candidatesFor(null, true))];
+  for (const verb of knownVerbs) {
+    byVerb[0].set(verb, Int32Array.from(candidatesFor(verb, false)));
+    byVerb[1].set(verb, Int32Array.from(candidatesFor(verb, true)));
+  }
   return {
     policy,
     evaluate(attrs: RequestAttributes): PolicyDecision {
-      for (let i = 0; i < n; i++) if (matchers[i](attrs)) return decisions[i];
+      const kind = attrs.isResourceRequest ? 1 : 0;
+      const candidates = byVerb[kind].get(attrs.verb) ?? otherVerb[kind];
+      for (let k = 0; k < candidates.length; k++) {
+        const i = candidates[k];
+        if (matchers[i](attrs)) return decisions[i];
+      }
       return fallback;
     },
   };
