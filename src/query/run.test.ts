@@ -353,3 +353,29 @@ test('semantic errors are Presto-style with a position and a suggestion', async 
     'select',
   );
 });
+
+test('compare() re-runs the inner aggregate over the window shifted back (§9 U-6)', async () => {
+  // Window [2024-05-02 00:00, 2024-05-03 00:00): E3 only → 1. Shifted one day back: E1, E2 → 2.
+  const from = Date.UTC(2024, 4, 2) / 1000;
+  const to = Date.UTC(2024, 4, 3) / 1000;
+  assert.deepEqual(
+    await q('* | select compare(pv, 86400) as c from (select count(*) as pv from log)', { from, to }),
+    [[[1, 2, 0.5, from - 86400]]],
+  );
+  // Two offsets: one day back (2) and two days back (0 events → ratio is NULL, no division error).
+  assert.deepEqual(
+    await q('* | select compare(pv, 86400, 172800) from (select count(*) as pv from log)', { from, to }),
+    [[[1, 2, 0, 0.5, null]]],
+  );
+  assert.deepEqual(
+    await q(
+      '* | select c[1] - c[2] as diff from (select compare(pv, 86400) as c from (select count(*) as pv from log))',
+      { from, to },
+    ),
+    [[-1]],
+  );
+  await assert.rejects(
+    q('* | select compare(pv, 86400) from (select count(*) as pv from log)'),
+    /compare\(\) needs a query time window/,
+  );
+});

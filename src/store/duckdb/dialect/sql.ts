@@ -6,12 +6,13 @@ import type {
   ColumnBinding,
   Expr,
   FromItem,
+  FuncCall,
   OrderItem,
   Query,
   Select,
   WindowSpec,
 } from '../../../query/sql/ast.js';
-import { castBaseType, exprKey } from '../../../query/sql/bind.js';
+import { castBaseType, children, exprKey } from '../../../query/sql/bind.js';
 import { QueryError } from '../../../query/errors.js';
 import type { RenderContext } from '../../../query/dialect.js';
 import { EVENTS_RELATION } from '../../store.js';
@@ -74,7 +75,11 @@ export function duckType(typeName: string, pos: number): string {
 }
 
 export class SqlRenderer {
-  constructor(readonly ctx: RenderContext) {}
+  constructor(
+    readonly ctx: RenderContext,
+    /** Relation aliases to replace while rendering (compare(): the shifted copy of a subquery). */
+    private readonly aliasMap: Map<string, string> = new Map(),
+  ) {}
 
   get timezone(): string {
     return this.ctx.timezone;
@@ -99,6 +104,8 @@ export class SqlRenderer {
   select(sel: Select): string {
     const ts = this.timeSeriesPadding(sel);
     if (ts) return ts;
+    const compare = this.compareSelect(sel);
+    if (compare) return compare;
     const parts = [
       `SELECT ${sel.distinct ? 'DISTINCT ' : ''}${sel.items.map((i) => `${this.expr(i.expr)} AS ${quoteIdent(i.name!)}`).join(', ')}`,
     ];
@@ -153,7 +160,8 @@ export class SqlRenderer {
   }
 
   column(b: ColumnBinding): string {
-    const rel = b.relAlias ? `${quoteIdent(b.relAlias)}.` : '';
+    const relAlias = this.aliasMap.get(b.relAlias) ?? b.relAlias;
+    const rel = relAlias ? `${quoteIdent(relAlias)}.` : '';
     switch (b.kind) {
       case 'field':
       case 'derived':
@@ -222,7 +230,7 @@ export class SqlRenderer {
         }
       }
       case 'func':
-        return renderFunction(e, this);
+        return this.overrides?.get(e) ?? renderFunction(e, this);
       case 'case': {
         const parts = ['CASE'];
         if (e.operand) parts.push(this.expr(e.operand));
@@ -277,6 +285,76 @@ export class SqlRenderer {
     }
     return `(${parts.join(' ')})`;
   }
+
+  /**
+   * `compare(x, n1[, n2…])` (sls-query.md §4.2, §9 U-6) over `FROM (subquery)`: the subquery runs
+   * once over the query window and once per offset over the window shifted back n seconds; x of
+   * each run is compared: `[current, previous…, current/previous…]`, plus the start of the previous
+   * window when there is one offset.
+   */
+  private compareSelect(sel: Select): string | undefined {
+    const calls: FuncCall[] = [];
+    const find = (e: Expr): void => {
+      if (e.kind === 'func' && e.name === 'compare') calls.push(e);
+      else children(e).forEach(find);
+    };
+    sel.items.forEach((i) => find(i.expr));
+    if (calls.length === 0) return undefined;
+    const first = calls[0];
+    if (!sel.from || sel.from.kind !== 'subqueryRef') {
+      throw new QueryError(
+        'compare() needs FROM (subquery): select compare(x, 86400) from (select count(*) as x from log)',
+        first.pos,
+      );
+    }
+    const { from, to } = this.ctx.base;
+    if (from === undefined || to === undefined) {
+      throw new QueryError(
+        'compare() needs a query time window: give one with --since or --from/--to',
+        first.pos,
+      );
+    }
+    const sub = sel.from;
+    const alias = sub.renderAlias!;
+    const offsets = new Set<number>();
+    for (const c of calls) {
+      for (const o of c.args.slice(1)) {
+        if (o.kind !== 'literal' || o.literal !== 'integer' || Number(o.value) <= 0) {
+          throw new QueryError('compare() offsets must be whole numbers of seconds > 0, e.g. 86400', o.pos);
+        }
+        offsets.add(Number(o.value));
+      }
+    }
+    const joins = [`(${this.query(sub.query)}) AS ${quoteIdent(alias)}`];
+    const shifted = new Map<number, SqlRenderer>();
+    for (const n of offsets) {
+      const shiftedAlias = `${alias}_${n}`;
+      const ctx: RenderContext = { ...this.ctx, base: { ...this.ctx.base, from: from - n, to: to - n } };
+      joins.push(`(${new SqlRenderer(ctx).query(sub.query)}) AS ${quoteIdent(shiftedAlias)}`);
+      shifted.set(n, new SqlRenderer(this.ctx, new Map([...this.aliasMap, [alias, shiftedAlias]])));
+    }
+    const rendered = new Map<FuncCall, string>();
+    for (const c of calls) {
+      const cur = `CAST(${this.expr(c.args[0])} AS DOUBLE)`;
+      const ns = c.args.slice(1).map((o) => Number((o as { value: string }).value));
+      const prev = ns.map((n) => `CAST(${shifted.get(n)!.expr(c.args[0])} AS DOUBLE)`);
+      // A previous value of 0 gives a NULL ratio (JSON has no Infinity).
+      const parts = [cur, ...prev, ...prev.map((p) => `(${cur} / NULLIF(${p}, 0))`)];
+      if (ns.length === 1) parts.push(`CAST(${Math.ceil(from) - ns[0]} AS DOUBLE)`);
+      rendered.set(c, `[${parts.join(', ')}]`);
+    }
+    const withCompare = new SqlRenderer(this.ctx, this.aliasMap);
+    withCompare.overrides = rendered;
+    const items = sel.items.map((i) => `${withCompare.expr(i.expr)} AS ${quoteIdent(i.name!)}`);
+    let sql = `SELECT ${items.join(', ')} FROM ${joins.join(' CROSS JOIN ')}`;
+    if (sel.where) sql += ` WHERE ${withCompare.expr(sel.where)}`;
+    if (sel.orderBy.length) sql += ` ORDER BY ${withCompare.orderBy(sel.orderBy)}`;
+    if (sel.limit) sql += this.limit(sel.limit.count, sel.limit.offset);
+    return sql;
+  }
+
+  /** Pre-rendered SQL for particular call nodes (compare()). */
+  overrides?: Map<FuncCall, string>;
 
   /**
    * `time_series(t, window, format, padding)` as the only GROUP BY key: the grouped query gives one
