@@ -84,6 +84,8 @@ interface ClusterIndex {
 
 export type Sink = (cluster: number, line: string) => void;
 
+const LONG_RUNNING_SUBRESOURCES = new Set(['exec', 'attach', 'portforward', 'log', 'proxy']);
+
 const SUCCESS_STATUS: Record<number, string> = {
   200: '{"metadata":{},"code":200}',
   201: '{"metadata":{},"code":201}',
@@ -144,7 +146,13 @@ export class Emitter {
       path,
     });
     if (level === 'None') return 0;
-    const longRunning = r.sessionUs !== undefined;
+    // kube-apiserver's long-running check: watch, proxy, and the exec/attach/portforward/log/proxy
+    // subresources. They get ResponseStarted when headers go out, even for a 403.
+    const longRunning =
+      r.verb === 'watch' ||
+      r.verb === 'proxy' ||
+      (t?.subresource !== undefined && LONG_RUNNING_SUBRESOURCES.has(t.subresource));
+    const sessionUs = longRunning ? (r.sessionUs ?? this.rng.int(200, 5000)) : 0;
     const unauthenticated = r.code === 401;
     const events = longRunning && !unauthenticated ? 2 : 1;
     if (events > this.remaining) return 0;
@@ -190,7 +198,7 @@ export class Emitter {
     } else {
       this.route(at, cluster, head + 'ResponseStarted' + rest + this.time.format(at) + tail);
       // The session ends later, but never past the end of the window.
-      const done = Math.min(at + r.sessionUs!, this.endUs - 1);
+      const done = Math.min(at + sessionUs, this.endUs - 1);
       head += 'ResponseComplete';
       this.route(done, cluster, head + rest + this.time.format(Math.max(done, at)) + tail);
     }
@@ -261,7 +269,6 @@ function notFound(t: Target): string {
 
 // ---------------------------------------------------------------------------------------------
 // Scenario context helpers
-
 
 export class Traffic {
   private readonly reasonCache = new Map<string, string>();
@@ -1507,7 +1514,7 @@ export class Traffic {
     ['/metrics', undefined],
     ['/.env', undefined],
     [
-      '/api/v1/namespaces/kube-system/pods/kube-proxy-x7k2p/exec',
+      '/api/v1/namespaces/kube-system/pods/kube-proxy-x7k2p/exec?command=id\\u0026container=kube-proxy\\u0026stderr=true\\u0026stdout=true',
       {
         resource: 'pods',
         namespace: 'kube-system',

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  encodeQuery,
+  goDuration,
+  goJson,
+  goString,
+  MicroTimeFormatter,
+  queryEscape,
+  rfc3339Seconds,
+} from './encode.js';
+
+test('goString escapes <, > and & the way Go encoding/json does', () => {
+  assert.equal(goString('a&b<c>d'), '"a\\u0026b\\u003cc\\u003ed"');
+  assert.equal(goString('say "hi"'), '"say \\"hi\\""');
+  assert.equal(goJson({ uri: '/x?a=1&b=2' }), '{"uri":"/x?a=1\\u0026b=2"}');
+  // Still valid JSON that decodes back to the original text.
+  assert.equal(JSON.parse(goString('a&b<c>')), 'a&b<c>');
+});
+
+test('queryEscape follows url.QueryEscape: space is +, slash and colon are escaped', () => {
+  assert.equal(queryEscape('ls -la /app'), 'ls+-la+%2Fapp');
+  assert.equal(queryEscape('http://169.254.169.254/'), 'http%3A%2F%2F169.254.169.254%2F');
+  assert.equal(queryEscape('metadata.name=x'), 'metadata.name%3Dx');
+  assert.equal(queryEscape('a_b-c.d~e'), 'a_b-c.d~e');
+});
+
+test('encodeQuery sorts keys, keeps repeated keys in order, and writes & as \\u0026', () => {
+  const q = encodeQuery([
+    ['tty', 'true'],
+    ['command', 'sh'],
+    ['container', 'app'],
+    ['command', '-c'],
+    ['stdin', 'true'],
+  ]);
+  assert.equal(q, 'command=sh\\u0026command=-c\\u0026container=app\\u0026stdin=true\\u0026tty=true');
+});
+
+test('goDuration prints whole seconds as Go time.Duration does', () => {
+  assert.equal(goDuration(45), '45s');
+  assert.equal(goDuration(463), '7m43s');
+  assert.equal(goDuration(600), '10m0s');
+  assert.equal(goDuration(3600), '1h0m0s');
+  assert.equal(goDuration(3725), '1h2m5s');
+});
+
+test('MicroTimeFormatter writes six decimals and Z, across minute and day boundaries', () => {
+  const f = new MicroTimeFormatter();
+  // 2025-01-01T00:00:00Z is 1735689600.
+  assert.equal(f.format(1735689600_000000), '2025-01-01T00:00:00.000000Z');
+  assert.equal(f.format(1735689600_000007), '2025-01-01T00:00:00.000007Z');
+  assert.equal(f.format(1735689659_999999), '2025-01-01T00:00:59.999999Z');
+  assert.equal(f.format(1735689660_123456), '2025-01-01T00:01:00.123456Z');
+  assert.equal(f.format(1735689599_500000), '2024-12-31T23:59:59.500000Z');
+  assert.equal(rfc3339Seconds(1735689600.9), '2025-01-01T00:00:00Z');
+});
