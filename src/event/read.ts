@@ -111,8 +111,12 @@ async function gunzipIfNeeded(stream: Readable, opts: ReadOptions): Promise<Read
  * Reads audit events from a path ('-' = stdin) in batches. Malformed records become `reject` items
  * with their line number; they never stop the read. I/O failures throw InputError.
  */
-export async function* readAuditBatches(path: string, opts: ReadOptions = {}): AsyncGenerator<ReadItem[]> {
-  const stream = await openInput(path, opts);
+export async function* readAuditBatches(
+  input: string | { name: string; stream: Readable },
+  opts: ReadOptions = {},
+): AsyncGenerator<ReadItem[]> {
+  const path = typeof input === 'string' ? input : input.name;
+  const stream = typeof input === 'string' ? await openInput(input, opts) : input.stream;
   const maxEvent = opts.maxEventBytes ?? MAX_EVENT_BYTES;
   const batchSize = opts.batchSize ?? 2000;
   const decoder = new StringDecoder('utf8');

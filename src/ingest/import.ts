@@ -2,6 +2,7 @@
 // with rejects recorded and never fatal. Reading and decoding in JS overlaps with DuckDB's insert of
 // the previous batch.
 import { statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { readAuditBatches, InputError, type ReadItem } from '../event/read.js';
 import type { IngestRow, RejectRecord, Store } from '../store/store.js';
 import { planInputs } from './inputs.js';
@@ -40,13 +41,20 @@ export interface ImportSummary {
   eventsPerSecond: number;
 }
 
+/** An input that is not a file: generated data, a request body … */
+export interface StreamInput {
+  name: string;
+  stream: Readable;
+}
+
 export async function importPaths(
   store: Store,
-  paths: string[],
+  paths: (string | StreamInput)[],
   opts: ImportOptions,
 ): Promise<ImportSummary> {
   const started = process.hrtime.bigint();
-  const plan = planInputs(paths);
+  const streams = paths.filter((p): p is StreamInput => typeof p !== 'string');
+  const plan = planInputs(paths.filter((p): p is string => typeof p === 'string'));
   const summary: ImportSummary = {
     read: 0,
     stored: 0,
@@ -55,7 +63,7 @@ export async function importPaths(
     policyDropped: 0,
     policyTrimmed: 0,
     redactions: 0,
-    files: plan.files,
+    files: [...plan.files, ...streams.map((s) => s.name)],
     skipped: plan.skipped,
     errors: [...plan.errors],
     warnings: [],
@@ -97,8 +105,8 @@ export async function importPaths(
     }
   };
 
-  for (const file of plan.files) {
-    const source = file === '-' ? 'stdin' : file;
+  for (const file of [...plan.files, ...streams]) {
+    const source = typeof file !== 'string' ? file.name : file === '-' ? 'stdin' : file;
     let sawAny = false;
     try {
       for await (const batch of readAuditBatches(file, {

@@ -34,17 +34,22 @@ function jsonPath(path: string[]): string {
 }
 
 /**
- * Decodes JSON escapes that matter for tokenising (\" \\ \n \t \r \/) so that full-text search sees
- * the decoded values. The raw text is written by JSON.stringify, which never escapes & < > (unlike
- * Go's encoder), so \u0026 in an apiserver log is already `&` here.
+ * The full-text search text: the raw JSON lower-cased, with the JSON escapes \" \n \t \r \/ turned into
+ * a space. Every one of them stands for an SLS delimiter (", newline, tab, CR, /), and so is the
+ * space, so tokens come out exactly as in the decoded values. An escaped backslash (\\) is kept as one
+ * backslash (not a delimiter). The raw text is written by JSON.stringify, which never escapes & < >
+ * (unlike Go's encoder), so \u0026 in an apiserver log is already `&` here.
+ * Most events hold no backslash at all and skip the replacement; rows with \\ are rare and take the
+ * slower exact path.
  */
 function decodedTextExpr(raw: string): string {
-  // Most events (gets, watches, lease updates) hold no escape at all: skip the replace chain for them.
-  const chain =
-    `replace(replace(replace(replace(replace(replace(` +
-    `replace(${raw}, '\\\\', chr(1)), '\\"', '"'), '\\n', chr(10)), '\\t', chr(9)), '\\r', chr(13)), '\\/', '/'),` +
-    ` chr(1), '\\')`;
-  return `lower(CASE WHEN strpos(${raw}, '\\') > 0 THEN ${chain} ELSE ${raw} END)`;
+  const escapes = `regexp_replace(%, '\\\\[ntr"/]', ' ', 'g')`;
+  const withBackslashes = `replace(${escapes.replace('%', `replace(${raw}, '\\\\', chr(1))`)}, chr(1), '\\')`;
+  return (
+    `lower(CASE WHEN strpos(${raw}, '\\') = 0 THEN ${raw} ` +
+    `WHEN strpos(${raw}, '\\\\') = 0 THEN ${escapes.replace('%', raw)} ` +
+    `ELSE ${withBackslashes} END)`
+  );
 }
 
 /**
