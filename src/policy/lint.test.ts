@@ -208,6 +208,27 @@ test('the /api* prefix trap', () => {
   assert.match(f[0].why, /never selects resource requests/);
 });
 
+test('nonResourceURLs naming resource paths never match resource requests', () => {
+  const p = policy([
+    {
+      level: 'None',
+      nonResourceURLs: [
+        '/api/v1/namespaces/kube-system/*',
+        '/apis/apps/v1/deployments',
+        '/apis/apps/v1',
+        '/api/v1',
+      ],
+    },
+    { level: 'Metadata' },
+  ]);
+  const f = lintPolicy(p).filter((x) => x.code === 'resource-path-as-url');
+  // The discovery documents /apis/apps/v1 and /api/v1 are non-resource paths: not flagged.
+  assert.deepEqual(
+    f.map((x) => x.message.split('"')[1]),
+    ['/api/v1/namespaces/kube-system/*', '/apis/apps/v1/deployments'],
+  );
+});
+
 test('watch/list at RequestResponse unless an earlier rule takes them', () => {
   const p = policy([{ level: 'RequestResponse', resources: [{ group: 'apps' }] }]);
   const f = lintPolicy(p).filter((x) => x.code === 'list-watch-request-response');

@@ -262,8 +262,21 @@ function lintGroups(rule: PolicyRule, i: number, out: LintFinding[]): void {
   }
 }
 
+/** Paths below which requests are resource requests (`/api/v1/pods`, `/apis/apps/v1/deployments`). */
+const RESOURCE_PATH = /^\/api\/v1\/[^*]|^\/apis\/[^/*]+\/[^/*]+\/[^*]/;
+
 function lintUrls(rule: PolicyRule, i: number, out: LintFinding[]): void {
   for (const spec of rule.nonResourceURLs ?? []) {
+    if (RESOURCE_PATH.test(spec)) {
+      out.push({
+        rule: i,
+        severity: 'warning',
+        code: 'resource-path-as-url',
+        message: `"${spec}" is the path of resource requests, which nonResourceURLs never match`,
+        why: 'requests under /api/v1/… and /apis/GROUP/VERSION/… are resource requests: only resources and namespaces select them',
+        fix: 'select them with resources (group, resource) and namespaces instead',
+      });
+    }
     if (!spec.endsWith('*') || spec === '*') continue;
     const prefix = spec.replace(/\*+$/, '');
     if (prefix.endsWith('/')) continue;

@@ -26,7 +26,7 @@ export interface RuleOutcome {
   /** 0-based rule index, or null for requests no rule matches (level None). */
   rule: number | null;
   level: Level;
-  /** Events this rule decides, with their recorded bytes. */
+  /** Events this rule decides, with their recorded bytes (every rule is listed, also with 0). */
   matched: Counts;
   /** Emitted at the level the log holds (bytes after managedFields stripping, if any). */
   kept: Counts;
@@ -150,6 +150,9 @@ class Accumulator {
   }
 
   result(top: number, spanSeconds: number, budgetBytes: number | null): PolicyOutcome {
+    // Every rule is listed, also those that decided nothing in this log (worth knowing when
+    // tuning); the "no rule matched" row only when some event fell through.
+    this.compiled.policy.rules.forEach((r, i) => this.ruleOutcome(i, asLevel(r.level)));
     const rules = [...this.rules.values()].sort((a, b) => (a.rule ?? Infinity) - (b.rule ?? Infinity));
     const totals = {
       matched: zero(),
@@ -187,6 +190,10 @@ class Accumulator {
       daysInBudget,
     };
   }
+}
+
+function asLevel(level: string): Level {
+  return levelRank(level) === -1 ? 'None' : (level as Level);
 }
 
 function jsonBytes(v: unknown): number {
