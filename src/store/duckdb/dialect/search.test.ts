@@ -10,6 +10,7 @@ import { EVENTS_RELATION } from '../../store.js';
 import { addEvents, storeWithEvents } from '../testing.js';
 import type { DuckDbStore } from '../index.js';
 import { searchToDuckDb } from './search.js';
+import { BLOOM_COLUMNS, bloomWords } from '../../../query/search/bloom.js';
 
 function ev(id: string, extra: Partial<AuditEvent> & Record<string, unknown>): AuditEvent {
   return {
@@ -290,6 +291,48 @@ describe('search on the store', () => {
       '* and user.username: "kubernetes-admin" and (verb: "create" or verb: "get") and (objectRef.resource: "pods")',
       ['a4'],
     );
+  });
+});
+
+describe('search with the token Bloom filter columns', () => {
+  // The store does not write the filter columns yet: build them here from `_text` exactly as ingest
+  // would (bloomWords over the stored text) and check that full-text answers do not change.
+  test('full-text answers are identical with the filter', async () => {
+    const conn = await store.connect();
+    const texts = (await conn.runAndReadAll(`SELECT "auditID", "_text" FROM ${EVENTS_RELATION}`)).getRows();
+    const values = texts
+      .map(
+        ([id, text]) =>
+          `('${String(id)}', ${bloomWords(String(text))
+            .map((w) => `${w}::UBIGINT`)
+            .join(', ')})`,
+      )
+      .join(', ');
+    await conn.run(
+      `CREATE TEMP TABLE bloom_words ("auditID" VARCHAR, ${BLOOM_COLUMNS.map((c) => `"${c}" UBIGINT`).join(', ')})`,
+    );
+    await conn.run(`INSERT INTO bloom_words VALUES ${values}`);
+    await conn.run(
+      `CREATE TEMP VIEW bloomed AS SELECT e.*, ${BLOOM_COLUMNS.map((c) => `b."${c}"`).join(', ')} FROM ${EVENTS_RELATION} e JOIN bloom_words b USING ("auditID")`,
+    );
+    const withBloom = async (q: string): Promise<string[]> => {
+      const where = searchToDuckDb(parseSearch(q), { tokenBloom: true });
+      assert.match(where, /_text_bloom_/, q);
+      const r = await conn.runAndReadAll(`SELECT "auditID" FROM bloomed WHERE ${where} ORDER BY "auditID"`);
+      return r.getRows().map((row) => String(row[0]));
+    };
+    assert.deepEqual(await withBloom('alice'), ['a4', 'a7']);
+    assert.deepEqual(await withBloom('not alice'), except('a4', 'a7'));
+    assert.deepEqual(await withBloom('#"system node"'), ['a1']);
+    assert.deepEqual(await withBloom('beta hello'), ['a3']);
+    assert.deepEqual(await withBloom('kube'), []);
+    assert.deepEqual(await withBloom('subresource or hello'), ['a3', 'a4']);
+    // The filter is really consulted: with every bit cleared no whole-token search can match,
+    // while a wildcard token (not in the filter) still scans the text.
+    await conn.run(`UPDATE bloom_words SET ${BLOOM_COLUMNS.map((c) => `"${c}" = 0`).join(', ')}`);
+    assert.deepEqual(await withBloom('alice'), []);
+    assert.deepEqual(await withBloom('alic* hello'), []);
+    assert.deepEqual(await ids('alic*'), ['a4', 'a7']);
   });
 });
 

@@ -20,23 +20,38 @@
 //   holding `\u` escapes is first re-serialised by DuckDB's JSON reader, which writes every
 //   character except control characters unescaped (`\u0026` becomes `&`).
 import type { FieldRef, SearchNode, TokenPattern } from '../../../query/search/ast.js';
-import { DEFAULT_DELIMITERS, longestLiteral } from '../../../query/search/tokens.js';
+import { findColumn } from '../../../event/columns.js';
+import { BLOOM_COLUMNS, tokenBloomMask } from '../../../query/search/bloom.js';
+import { DEFAULT_DELIMITERS, hasWildcard, longestLiteral } from '../../../query/search/tokens.js';
+
+export interface SearchRenderOptions {
+  /**
+   * Test full-text tokens against the per-event token Bloom filter columns (src/query/search/bloom.ts)
+   * before scanning `_text`. Default: when the row catalogue has those columns.
+   */
+  tokenBloom?: boolean;
+}
 
 /** Renders a search AST as a DuckDB boolean expression (no leading WHERE). */
-export function searchToDuckDb(node: SearchNode): string {
+export function searchToDuckDb(node: SearchNode, opts: SearchRenderOptions = {}): string {
+  const bloom = opts.tokenBloom ?? BLOOM_COLUMNS.every((c) => findColumn(c) !== undefined);
+  return render(node, bloom);
+}
+
+function render(node: SearchNode, bloom: boolean): string {
   switch (node.type) {
     case 'all':
       return 'TRUE';
     case 'and':
-      return `(${searchToDuckDb(node.left)} AND ${searchToDuckDb(node.right)})`;
+      return `(${render(node.left, bloom)} AND ${render(node.right, bloom)})`;
     case 'or':
-      return `(${searchToDuckDb(node.left)} OR ${searchToDuckDb(node.right)})`;
+      return `(${render(node.left, bloom)} OR ${render(node.right, bloom)})`;
     case 'not':
-      return `(NOT ${searchToDuckDb(node.operand)})`;
+      return `(NOT ${render(node.operand, bloom)})`;
     case 'minus':
-      return `(${searchToDuckDb(node.left)} AND NOT ${searchToDuckDb(node.right)})`;
+      return `(${render(node.left, bloom)} AND NOT ${render(node.right, bloom)})`;
     case 'match':
-      return renderMatch(node.field, node.tokens, node.phrase);
+      return renderMatch(node.field, node.tokens, node.phrase, bloom);
     case 'exists':
       return `(${fieldValue(node.field)} IS NOT NULL)`;
     case 'empty':
@@ -56,28 +71,49 @@ export function searchToDuckDb(node: SearchNode): string {
 
 // ---- leaves ------------------------------------------------------------------------------------
 
-function renderMatch(field: FieldRef | null, tokens: TokenPattern[], phrase: boolean): string {
+function renderMatch(
+  field: FieldRef | null,
+  tokens: TokenPattern[],
+  phrase: boolean,
+  bloom: boolean,
+): string {
   const text = field === null ? quoteIdent('_text') : searchableText(field);
   if (tokens.length === 0) return field === null ? 'TRUE' : `(${text} IS NOT NULL)`;
+  // Cheap tests first: Bloom bits (full text, whole tokens only), then a substring per token.
+  const raw = field === null ? null : rawJsonColumn(field);
+  const prefilter = (t: TokenPattern): string[] => {
+    const lit = longestLiteral(t);
+    // JSON text holds a token's characters literally unless they are `\` or control characters
+    // (DuckDB's JSON writer escapes only those and `"`, a delimiter), so the raw column can be
+    // tested without decoding it first.
+    const onRaw = raw !== null && ![...lit].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20);
+    return [
+      ...(bloom && field === null && !hasWildcard(t) ? [bloomTest(t)] : []),
+      `contains(${onRaw ? `lower(${raw})` : text}, ${sqlString(lit)})`,
+    ];
+  };
   if (phrase) {
-    const literals = tokens.map(longestLiteral).filter((l) => l !== '');
-    const pre = literals.map((l) => `contains(${text}, ${sqlString(l)})`).join(' AND ');
     const re = tokens.map(tokenRegex).join(`${DELIM}+`);
-    return tokenTest(text, pre, re, tokens[tokens.length - 1]);
+    return tokenTest(text, tokens.flatMap(prefilter), re, tokens[tokens.length - 1]);
   }
-  const tests = tokens.map((t) =>
-    tokenTest(text, `contains(${text}, ${sqlString(longestLiteral(t))})`, tokenRegex(t), t),
-  );
+  const tests = tokens.map((t) => tokenTest(text, prefilter(t), tokenRegex(t), t));
   return tests.length === 1 ? tests[0] : `(${tests.join(' AND ')})`;
 }
 
-/** `CASE WHEN prefilter THEN boundary regexp ELSE FALSE END` — never NULL. */
-function tokenTest(text: string, prefilter: string, body: string, last: TokenPattern): string {
+/** The token's two bits are set in its word of the event's filter (no false negatives). */
+function bloomTest(token: TokenPattern): string {
+  const { word, mask } = tokenBloomMask(longestLiteral(token));
+  const m = `${mask.toString()}::UBIGINT`;
+  return `(${quoteIdent(BLOOM_COLUMNS[word])} & ${m}) = ${m}`;
+}
+
+/** `CASE WHEN prefilters THEN boundary regexp ELSE FALSE END` — never NULL. */
+function tokenTest(text: string, prefilters: string[], body: string, last: TokenPattern): string {
   const tail = last.parts[last.parts.length - 1];
   // A trailing `*` matches the rest of the token, whatever follows: no end boundary needed.
   const end = tail.kind === 'any' ? '' : `(?:$|${DELIM})`;
   const re = `(?:^|${DELIM})${body}${end}`;
-  return `(CASE WHEN ${prefilter} THEN regexp_matches(${text}, ${sqlString(re)}) ELSE FALSE END)`;
+  return `(CASE WHEN ${prefilters.join(' AND ')} THEN regexp_matches(${text}, ${sqlString(re)}) ELSE FALSE END)`;
 }
 
 function renderEmpty(field: FieldRef): string {
@@ -118,6 +154,12 @@ function searchableText(field: FieldRef): string {
   }
   if (field.type === 'text' || field.type === 'exact') return `lower(${col})`;
   throw new Error(`internal: token search on numeric field ${field.name}`);
+}
+
+/** The stored JSON column behind a JSON field or path, or null for text fields. */
+function rawJsonColumn(field: FieldRef): string | null {
+  if (field.kind === 'path') return quoteIdent(field.parent);
+  return field.type === 'json' ? quoteIdent(field.name) : null;
 }
 
 /** JSON text with delimiter escapes as spaces and `\\` as a backslash (see the file comment). */
