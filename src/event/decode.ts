@@ -11,7 +11,12 @@ export interface DecodedEvent {
   timeUs: number;
 }
 
-export type DecodeOutcome = { events: DecodedEvent[]; errors: string[] };
+export type DecodeOutcome = {
+  events: DecodedEvent[];
+  errors: string[];
+  /** True when the text was exactly one Event object, decoded without any change. */
+  bare?: boolean;
+};
 
 /** The apiserver's `legacy` text format: `<time> AUDIT: id="…" stage="…" …`. */
 const LEGACY_LINE = /^\S+ AUDIT: id="/;
@@ -151,7 +156,9 @@ export function decodeJsonValue(value: unknown, out: DecodeOutcome, depth = 0): 
       return;
     }
   }
-  pushEvent(decodeEventObject(value), out);
+  const r = decodeEventObject(value);
+  if (depth === 0 && typeof r !== 'string' && r.event === value) out.bare = true;
+  pushEvent(r, out);
 }
 
 function decodeEmbedded(inner: unknown, what: string, out: DecodeOutcome, depth: number): void {

@@ -29,9 +29,20 @@ function canonical(value: unknown): string {
     if (v === undefined) continue;
     if (!first) out += ',';
     first = false;
-    out += JSON.stringify(k) + ':' + canonical(v);
+    out += quotedKey(k) + canonical(v);
   }
   return out + '}';
+}
+
+// Keys repeat across events (a few hundred distinct names): quote each once.
+const KEY_CACHE = new Map<string, string>();
+function quotedKey(k: string): string {
+  let q = KEY_CACHE.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k) + ':';
+    if (KEY_CACHE.size < 100_000) KEY_CACHE.set(k, q);
+  }
+  return q;
 }
 
 /** The canonical text the identity hashes (exported for tests and documentation). */

@@ -16,7 +16,15 @@ export const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
 export const MAX_REJECT_RAW = 64 * 1024;
 
 export type ReadItem =
-  | { type: 'event'; event: AuditEvent; timeUs: number; line: number; bytes: number }
+  | {
+      type: 'event';
+      event: AuditEvent;
+      timeUs: number;
+      line: number;
+      bytes: number;
+      /** The record's JSON text, when it was exactly this event unchanged (saves re-serialising it). */
+      text?: string;
+    }
   | { type: 'reject'; line: number; reason: string; raw: string };
 
 export interface ReadOptions {
@@ -133,8 +141,13 @@ export async function* readAuditBatches(
 
   const emit = (outcome: DecodeOutcome, line: number, raw: string) => {
     const bytes = Buffer.byteLength(raw) + 1;
-    for (const e of outcome.events)
-      batch.push({ type: 'event', event: e.event, timeUs: e.timeUs, line, bytes });
+    if (outcome.bare && outcome.events.length === 1) {
+      const e = outcome.events[0];
+      batch.push({ type: 'event', event: e.event, timeUs: e.timeUs, line, bytes, text: raw });
+    } else {
+      for (const e of outcome.events)
+        batch.push({ type: 'event', event: e.event, timeUs: e.timeUs, line, bytes });
+    }
     for (const reason of outcome.errors) {
       batch.push({
         type: 'reject',

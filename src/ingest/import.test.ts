@@ -275,3 +275,29 @@ test('redaction at ingest is on by default: Secret values never reach the store,
   }
   rmSync(d, { recursive: true });
 });
+
+test('an apiserver line is stored as written, and its Go escapes read as delimiters in full-text search', async () => {
+  const d = tmp();
+  // As kube-apiserver writes it: & escaped as \u0026, a quoted message with \".
+  const line =
+    '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"g1","stage":"ResponseComplete","requestURI":"/api/v1/pods?limit=500\\u0026watch=true","verb":"watch","responseStatus":{"metadata":{},"message":"pods \\"web\\" is forbidden\\nretry","code":403},"stageTimestamp":"2024-01-15T10:20:31.000000Z"}';
+  const f = join(d, 'go.log');
+  writeFileSync(f, line + '\n');
+  const store = await openDuckDbStore({ path: ':memory:' });
+  try {
+    await importPaths(store, [f], { cluster: 'c', transforms: {} });
+    const r = await store.querySql(
+      `SELECT _raw, requestURI, "responseStatus.message", _text FROM kaudit_events`,
+    );
+    const [raw, uri, message, text] = r.rows[0] as string[];
+    assert.equal(raw, line);
+    assert.equal(uri, '/api/v1/pods?limit=500&watch=true');
+    assert.equal(message, 'pods "web" is forbidden\nretry');
+    // Tokens: "500" and "watch" are separated, "web" stands alone, "forbidden" and "retry" are apart.
+    assert.match(text, /500 watch=true/);
+    assert.match(text, /pods  web  is forbidden retry/);
+  } finally {
+    await store.close();
+  }
+  rmSync(d, { recursive: true });
+});

@@ -24,7 +24,7 @@ export function newTransformCounts(): TransformCounts {
 
 /** Builds the ingest row, or null when the policy drops the event. */
 export function prepareRow(
-  decoded: DecodedEvent,
+  decoded: DecodedEvent & { text?: string },
   cluster: string,
   source: string,
   transforms: EventTransforms = {},
@@ -52,6 +52,7 @@ export function prepareRow(
     time: Math.floor(decoded.timeUs / 1_000_000),
     timeUs: decoded.timeUs,
     source,
-    raw: JSON.stringify(event),
+    // The input line already is the event's JSON when nothing changed it.
+    raw: event === decoded.event && decoded.text !== undefined ? decoded.text : JSON.stringify(event),
   };
 }

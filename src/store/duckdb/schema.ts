@@ -35,15 +35,15 @@ function jsonPath(path: string[]): string {
 
 /**
  * The full-text search text: the raw JSON lower-cased, with the JSON escapes \" \n \t \r \/ turned into
- * a space. Every one of them stands for an SLS delimiter (", newline, tab, CR, /), and so is the
+ * a space, and so are Go's HTML escapes \u0026 \u003c \u003e (apiserver lines keep them). Each stands
+ * for an SLS delimiter (", newline, tab, CR, /, &, <, >), and so is the
  * space, so tokens come out exactly as in the decoded values. An escaped backslash (\\) is kept as one
- * backslash (not a delimiter). The raw text is written by JSON.stringify, which never escapes & < >
- * (unlike Go's encoder), so \u0026 in an apiserver log is already `&` here.
+ * backslash (not a delimiter).
  * Most events hold no backslash at all and skip the replacement; rows with \\ are rare and take the
  * slower exact path.
  */
 function decodedTextExpr(raw: string): string {
-  const escapes = `regexp_replace(%, '\\\\[ntr"/]', ' ', 'g')`;
+  const escapes = `regexp_replace(%, '\\\\([ntr"/]|u00(26|3[cCeE]))', ' ', 'g')`;
   const withBackslashes = `replace(${escapes.replace('%', `replace(${raw}, '\\\\', chr(1))`)}, chr(1), '\\')`;
   return (
     `lower(CASE WHEN strpos(${raw}, '\\') = 0 THEN ${raw} ` +
