@@ -216,6 +216,16 @@ test('untouched events come back as the same object with 0 redactions', () => {
     requestObject: { data: { a: 'b' } },
   });
   assert.equal(redactEvent(other).event, other, 'a custom resource named secrets is not a Secret');
+  const alpha = ev({
+    objectRef: { resource: 'secrets', apiVersion: 'example.com/v1' },
+    requestObject: { data: { a: 'b' } },
+  });
+  assert.equal(redactEvent(alpha).event, alpha, 'nor is one named by a v1alpha1 group/version');
+  const alphaCore = ev({
+    objectRef: { resource: 'secrets', apiVersion: 'v1' },
+    requestObject: { data: { a: 'b' } },
+  });
+  assert.equal(redactEvent(alphaCore).redactions, 1);
 });
 
 test('the profile is configurable: switches, key pattern and an HMAC key', () => {

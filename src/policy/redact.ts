@@ -302,7 +302,8 @@ function bodyKind(event: AuditEvent, profile: RedactionProfile): BodyKind {
   const ref = event.objectRef;
   if (!ref) return null;
   const resource = ref.resource;
-  const core = ref.apiGroup === undefined || ref.apiGroup === '';
+  // v1alpha1 events have no apiGroup and carry "group/version" in apiVersion instead.
+  const core = ref.apiGroup === undefined ? !(ref.apiVersion ?? '').includes('/') : ref.apiGroup === '';
   if (resource === 'secrets') return core && profile.secretData ? 'secret' : null;
   if (resource === 'configmaps') return core && profile.configMapKeyPattern ? 'configmap' : null;
   if (resource === 'tokenreviews') return profile.tokenReviews ? 'tokenreview' : null;
