@@ -7,7 +7,8 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type N
 import { UserError } from '../cli/errors.js';
 import { POLICY_API_VERSIONS, type GroupResources, type Policy, type PolicyRule } from './types.js';
 
-export type PolicyWarningCode = 'unknown-field' | 'duplicate-field' | 'old-version' | 'null-field';
+export type PolicyWarningCode =
+  'unknown-field' | 'duplicate-field' | 'old-version' | 'null-field' | 'not-in-release';
 
 export interface PolicyWarning {
   code: PolicyWarningCode;

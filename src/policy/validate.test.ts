@@ -124,6 +124,17 @@ test('unknown fields are warnings, errors with strict', () => {
   assert.equal(strict.errors[0].field, 'rules[0].user');
 });
 
+test('omitManagedFields before 1.23 is a warning: older apiservers ignore it', () => {
+  const p = policy([{ level: 'Metadata', omitManagedFields: true }], { omitManagedFields: false });
+  assert.deepEqual(validatePolicy(p, { kubeVersion: '1.23' }).warnings, []);
+  const old = validatePolicy(p, { kubeVersion: '1.22' });
+  assert.deepEqual(old.errors, []);
+  assert.deepEqual(
+    old.warnings.map((w) => w.field),
+    ['omitManagedFields', 'rules[0].omitManagedFields'],
+  );
+});
+
 test('a bad --kube-version is a UserError', () => {
   assert.throws(() => validatePolicy(policy([{ level: 'None' }]), { kubeVersion: '2.0' }), UserError);
 });

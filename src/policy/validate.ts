@@ -177,6 +177,23 @@ export function validatePolicy(policy: Policy, options: ValidateOptions = {}): V
     });
   }
 
+  // omitManagedFields arrived in 1.23: older apiservers drop the unknown field silently.
+  if (minor < 23) {
+    const fields = [
+      ...(policy.omitManagedFields !== undefined ? ['omitManagedFields'] : []),
+      ...policy.rules.flatMap((r, i) =>
+        r.omitManagedFields !== undefined ? [`rules[${i}].omitManagedFields`] : [],
+      ),
+    ];
+    for (const field of fields) {
+      warnings.push({
+        code: 'not-in-release',
+        field,
+        where: 'policy',
+        message: `kube-apiserver 1.${minor} does not know omitManagedFields (added in 1.23) and ignores it, so managedFields stay in the bodies.`,
+      });
+    }
+  }
   for (const w of options.loadWarnings ?? []) {
     if (options.strict && (w.code === 'unknown-field' || w.code === 'duplicate-field')) {
       errors.push({
