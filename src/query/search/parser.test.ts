@@ -57,7 +57,8 @@ describe('parseSearch: structure', () => {
   test('empty and * mean all logs', () => {
     assert.equal(p(''), 'ALL');
     assert.equal(p('   '), 'ALL');
-    assert.equal(p('*'), '*~[]');
+    assert.equal(p('*'), 'ALL');
+    assert.equal(p('* and verb:get'), '(ALL & verb~[get])');
   });
 
   test('field and full-text terms are tokenised, lower-cased', () => {

@@ -175,8 +175,9 @@ class SearchParser {
     this.i = afterWord;
     const range = this.peekRange();
     if (range) return this.parseRange(key, word.pos);
-    // A full-text word.
-    return { type: 'match', field: null, tokens: this.checkTokens(tokenizeValue(word.chars)), phrase: false };
+    // A full-text word; `*` alone (or a word of delimiters only) constrains nothing.
+    const tokens = this.checkTokens(tokenizeValue(word.chars));
+    return tokens.length === 0 ? { type: 'all' } : { type: 'match', field: null, tokens, phrase: false };
   }
 
   // ---- conditions ----------------------------------------------------------------------------

@@ -105,6 +105,7 @@ const WEBHOOK_EVENTS: AuditEvent[] = [
     requestObject: {
       kind: 'Pod',
       spec: {
+        priority: 1000,
         containers: [
           { name: 'app', image: 'nginx:1.25' },
           { name: 'side', image: 'busybox' },
@@ -139,6 +140,10 @@ describe('search on the store', () => {
   test('the fixture is stored as described', async () => {
     await expectIds('', ALL);
     await expectIds('*', ALL);
+    await expectIds('* and verb:watch', ['a6']);
+    await expectIds('verb:watch or *', ALL);
+    await expectIds('not *', []);
+    await expectIds('verb:watch not *', []);
   });
 
   test('token boundaries: node is a token of system:node:worker-1 only', async () => {
@@ -243,6 +248,11 @@ describe('search on the store', () => {
     await expectIds('requestObject.spec.containers.image: nginx', ['a7']);
     await expectIds('requestObject.spec.containers.image: busybox', ['a7']);
     await expectIds('requestObject.spec.containers.name: nginx', []);
+    // A comparison on a path compares its value as a number.
+    await expectIds('requestObject.spec.priority > 999', ['a7']);
+    await expectIds('requestObject.spec.priority in [0 1000)', []);
+    await expectIds('requestObject.spec.priority: *', ['a7']);
+    await expectIds('requestObject.spec.replicas: *', []);
     await expectIds('annotations.authorization.k8s.io/reason: RoleBinding', ['a4']);
     await expectIds('annotations.authorization.k8s.io/reason: alice', ['a4']);
     await expectIds('annotations.authorization.k8s.io/decision: allow', ['a4']);

@@ -42,14 +42,23 @@ function render(node: SearchNode, bloom: boolean): string {
   switch (node.type) {
     case 'all':
       return 'TRUE';
-    case 'and':
-      return `(${render(node.left, bloom)} AND ${render(node.right, bloom)})`;
-    case 'or':
-      return `(${render(node.left, bloom)} OR ${render(node.right, bloom)})`;
-    case 'not':
-      return `(NOT ${render(node.operand, bloom)})`;
-    case 'minus':
-      return `(${render(node.left, bloom)} AND NOT ${render(node.right, bloom)})`;
+    case 'and': {
+      // `* and x` is common in SLS queries: drop the always-true side.
+      const [l, r] = [render(node.left, bloom), render(node.right, bloom)];
+      return l === 'TRUE' ? r : r === 'TRUE' ? l : `(${l} AND ${r})`;
+    }
+    case 'or': {
+      const [l, r] = [render(node.left, bloom), render(node.right, bloom)];
+      return l === 'TRUE' || r === 'TRUE' ? 'TRUE' : `(${l} OR ${r})`;
+    }
+    case 'not': {
+      const o = render(node.operand, bloom);
+      return o === 'TRUE' ? 'FALSE' : `(NOT ${o})`;
+    }
+    case 'minus': {
+      const [l, r] = [render(node.left, bloom), render(node.right, bloom)];
+      return r === 'TRUE' ? 'FALSE' : `(${l} AND NOT ${r})`;
+    }
     case 'match':
       return renderMatch(node.field, node.tokens, node.phrase, bloom);
     case 'exists':
