@@ -379,7 +379,7 @@ function lintRequestReceived(policy: Policy, out: LintFinding[]): void {
     rule: null,
     severity: 'warning',
     code: 'request-received-kept',
-    message: `the RequestReceived stage is not omitted (${plural(logging)} emit it)`,
+    message: `the RequestReceived stage is not omitted: ${plural(logging)} ${logging.length === 1 ? 'logs' : 'log'} it`,
     why: 'every request is then logged twice, once before it is handled with no response status, roughly doubling the volume for little information',
     fix: 'add omitStages: ["RequestReceived"] at the top of the policy',
   });
@@ -404,7 +404,14 @@ export function lintPolicy(policy: Policy, options: LintOptions = {}): LintFindi
       fix: 'correct the field as the message says',
     });
   }
-  for (const w of [...(options.loadWarnings ?? [])]) {
+  const fixes: Record<string, string> = {
+    'unknown-field': 'remove the key, or spell and indent it as intended',
+    'duplicate-field': 'keep only one of them',
+    'null-field': 'give it values or remove it',
+    'old-version': 'set apiVersion: audit.k8s.io/v1',
+    'not-in-release': 'upgrade the apiserver or do not rely on the field',
+  };
+  for (const w of v.warnings) {
     const m = /^rules\[(\d+)\]/.exec(w.field);
     out.push({
       rule: m ? Number(m[1]) : null,
@@ -412,7 +419,7 @@ export function lintPolicy(policy: Policy, options: LintOptions = {}): LintFindi
       code: w.code,
       message: `${w.where}: ${w.field}`,
       why: w.message,
-      fix: w.code === 'old-version' ? 'set apiVersion: audit.k8s.io/v1' : 'see above',
+      fix: fixes[w.code] ?? 'see why',
     });
   }
   lintRequestReceived(policy, out);
