@@ -4,7 +4,9 @@ import { createWriteStream } from 'node:fs';
 import { extname } from 'node:path';
 import { once } from 'node:events';
 import { QueryError } from '../query/errors.js';
-import { runQuery, type QueryOutput } from '../query/run.js';
+import { compileQuery, type QueryContext } from '../query/index.js';
+import { dialectFor, runQuery, type QueryOutput } from '../query/run.js';
+import { exportParquet } from '../store/duckdb/export.js';
 import { UserError } from './errors.js';
 import {
   addOutputFlags,
@@ -38,7 +40,8 @@ Examples:
 
 A search alone prints matching events newest first, 100 a page (--page N, --limit N).
 A SQL query without LIMIT returns 100 rows (as SLS); --limit N changes that default.
---out FILE writes every result row to FILE, as CSV (.csv) or NDJSON (.ndjson, .jsonl, .json).
+--out FILE writes the result to FILE: CSV (.csv), NDJSON (.ndjson, .jsonl), a JSON array (.json)
+or Parquet (.parquet) for third-party tools.
 The language is described in docs/query-language.md.`;
 
 function positiveInt(text: string | undefined, flag: string): number | undefined {
@@ -70,17 +73,13 @@ export function describeQueryError(err: QueryError, query: string): string {
   return lines.join('\n');
 }
 
-function outFileFormat(path: string): OutputFormat {
+function outFileFormat(path: string): OutputFormat | 'parquet' {
   const ext = extname(path).toLowerCase();
   if (ext === '.csv') return 'csv';
   if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
   if (ext === '.json') return 'json';
-  if (ext === '.parquet') {
-    throw new UserError(
-      `--out ${path}: Parquet export is not available in this build; write .csv or .ndjson instead.`,
-    );
-  }
-  throw new UserError(`--out ${path} has no known extension; use .csv, .ndjson, .jsonl or .json.`);
+  if (ext === '.parquet') return 'parquet';
+  throw new UserError(`--out ${path} has no known extension; use .csv, .ndjson, .jsonl, .json or .parquet.`);
 }
 
 function printable(out: QueryOutput): PrintableResult {
@@ -94,7 +93,10 @@ export function register(program: Command): void {
     .argument('<query>', "the query, e.g. 'verb: delete | select count(*) as n'")
     .option('--limit <n>', 'rows of a SQL query without LIMIT (default 100), or events per page of a search')
     .option('--page <n>', 'page of a search without SQL (1 = newest 100 events)')
-    .option('--out <file>', 'write the result to FILE (.csv, .ndjson, .jsonl, .json) instead of printing it');
+    .option(
+      '--out <file>',
+      'write the result to FILE (.csv, .ndjson, .jsonl, .json, .parquet) instead of printing it',
+    );
   addStoreFlags(cmd);
   addOutputFlags(cmd);
   addTimeFlags(cmd);
@@ -107,22 +109,40 @@ export function register(program: Command): void {
     const fileFormat = flags.out ? outFileFormat(flags.out) : undefined;
     const format = outputFormat(flags);
     const pageSize = limit ?? 100;
+    const ctx: QueryContext = {
+      timezone: tz,
+      ...(range.from !== undefined ? { from: range.from } : {}),
+      ...(range.to !== undefined ? { to: range.to } : {}),
+      ...(flags.cluster !== undefined ? { cluster: flags.cluster } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+      ...(page !== undefined ? { offset: (page - 1) * pageSize } : {}),
+    };
     await withStore(flags, async (store) => {
+      if (flags.out && fileFormat === 'parquet') {
+        let compiled;
+        try {
+          compiled = compileQuery(query, ctx, dialectFor(store));
+        } catch (err) {
+          if (err instanceof QueryError) throw new UserError(describeQueryError(err, query));
+          throw err;
+        }
+        // A search exports each original event as JSON text beside its system fields.
+        const sql =
+          compiled.kind === 'search'
+            ? `SELECT "_raw" AS "event", "__time__", "__source__", "cluster" FROM (${compiled.sql})`
+            : compiled.sql;
+        const n = await exportParquet(store, sql, flags.out);
+        process.stderr.write(`kaudit: wrote ${n} row${n === 1 ? '' : 's'} to ${flags.out}\n`);
+        return;
+      }
       let out: QueryOutput;
       try {
-        out = await runQuery(store, query, {
-          timezone: tz,
-          ...(range.from !== undefined ? { from: range.from } : {}),
-          ...(range.to !== undefined ? { to: range.to } : {}),
-          ...(flags.cluster !== undefined ? { cluster: flags.cluster } : {}),
-          ...(limit !== undefined ? { limit } : {}),
-          ...(page !== undefined ? { offset: (page - 1) * pageSize } : {}),
-        });
+        out = await runQuery(store, query, ctx);
       } catch (err) {
         if (err instanceof QueryError) throw new UserError(describeQueryError(err, query));
         throw err;
       }
-      if (flags.out && fileFormat) {
+      if (flags.out && fileFormat && fileFormat !== 'parquet') {
         const stream = createWriteStream(flags.out);
         printResult(printable(out), fileFormat, stream);
         stream.end();
