@@ -37,13 +37,11 @@ export function resolveSearchField(key: string, pos: number): FieldRef {
   if (dyn && !CLOSED_PARENTS.has(dyn.parent.name) && dyn.keys.every((k) => k.length > 0)) {
     return { kind: 'path', name, parent: dyn.parent.name, keys: dyn.keys };
   }
+  // The suggestion travels in the error (the CLI prints "Did you mean …?" from it).
   const suggestion = closestName(key, searchableFieldNames());
   throw new QueryError(
     `Field '${key}' is not a searchable field` +
-      ` (search statement, position ${pos})` +
-      (suggestion
-        ? `; did you mean '${suggestion}'?`
-        : '; see docs/query-search.md for the searchable fields.'),
+      (suggestion ? '' : '; docs/query-search.md lists the fields a search can use'),
     pos,
     suggestion,
   );

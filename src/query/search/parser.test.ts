@@ -41,13 +41,14 @@ function show(n: SearchNode): string {
 
 const p = (q: string): string => show(parseSearch(q));
 
-function throwsAt(query: string, position: number, pattern: RegExp, offset = 0): void {
+function throwsAt(query: string, position: number, pattern: RegExp, offset = 0, suggestion?: string): void {
   assert.throws(
     () => parseSearch(query, offset),
     (e: unknown) => {
       assert.ok(e instanceof QueryError, `expected a QueryError for ${query}`);
       assert.equal(e.position, position, `position for ${query}: ${e.message}`);
       assert.match(e.message, pattern);
+      assert.equal(e.suggestion, suggestion);
       return true;
     },
   );
@@ -176,9 +177,10 @@ describe('parseSearch: errors', () => {
   });
 
   test('unknown field with a did-you-mean, positions offset into the whole query', () => {
-    throwsAt('usr.username: x', 0, /'usr.username'.*did you mean 'user.username'/);
-    throwsAt('objectRef.resourc: pods', 0, /did you mean 'objectRef.resource'/);
-    throwsAt('foo: x', 7, /'foo' is not a searchable field/, 7);
+    throwsAt('usr.username: x', 0, /^Field 'usr.username' is not a searchable field$/, 0, 'user.username');
+    throwsAt('objectRef.resourc: pods', 0, /'objectRef.resourc'/, 0, 'objectRef.resource');
+    throwsAt('Sorce: x', 0, /'Sorce'/, 0, 'source');
+    throwsAt('foo: x', 7, /'foo' is not a searchable field; docs\/query-search.md lists/, 7);
   });
 
   test('numeric field with a non-number', () => {

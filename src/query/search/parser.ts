@@ -438,8 +438,8 @@ class SearchParser {
   }
 
   private error(message: string, at: number = this.i): QueryError {
-    const pos = this.offset + at;
-    return new QueryError(`${message} (search statement, position ${pos})`, pos);
+    // The position travels in the error (the CLI draws a caret under it), not in the text.
+    return new QueryError(message, this.offset + at);
   }
 }
 
