@@ -290,6 +290,14 @@ test('simulate: a small log through the default policy, table and JSON', async (
     runSimulate([join(dir, 'missing.log')], { policy: 'default' }, io()),
     /does not exist/,
   );
+  // A directory: its audit logs are read, other files skipped with a note.
+  const sub = mkdtempSync(join(tmpdir(), 'kaudit-policy-dir-'));
+  writeFileSync(join(sub, 'audit.log'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  writeFileSync(join(sub, 'README.md'), 'not a log');
+  const d = io();
+  await runSimulate([sub], { policy: 'default', json: true }, d);
+  assert.equal(JSON.parse(d.stdout).log.events, 3);
+  assert.match(d.stderr, /skipped .*README\.md/);
 });
 
 test(

@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { UserError } from './errors.js';
 import { toJson } from './output.js';
 import { InputError, readAuditEvents } from '../event/read.js';
+import { planInputs } from '../ingest/inputs.js';
 import {
   attributesFromInput,
   builtinPolicyText,
@@ -211,11 +212,17 @@ export async function runSimulate(
     if (!Number.isInteger(top) || top < 1)
       throw new UserError(`--top "${flags.top}" is not a positive whole number.`);
   }
+  // Directories expand to their audit logs (rotated files oldest first), as for import.
+  const plan = planInputs(logs);
+  if (plan.errors.length > 0) throw new UserError(`${plan.errors[0].reason}.`);
+  for (const s of plan.skipped) io.err(`kaudit: skipped ${s.path}: ${s.reason}\n`);
+  if (plan.files.length === 0)
+    throw new UserError(`no audit logs found in ${logs.join(', ')}; give .log, .json or .jsonl files.`);
   const candidate = loadCompiledPolicy(flags.policy);
   for (const w of candidate.warnings) io.err(renderWarning(w) + '\n');
   const baseline = flags.baseline ? loadCompiledPolicy(flags.baseline) : undefined;
   for (const w of baseline?.warnings ?? []) io.err(renderWarning(w) + '\n');
-  const report = await simulatePolicy(readLogs(logs), {
+  const report = await simulatePolicy(readLogs(plan.files), {
     policy: candidate.compiled,
     label: candidate.label,
     baseline: baseline?.compiled,
@@ -356,7 +363,7 @@ Examples:
     .description(
       'Replay audit logs through a policy: per-rule events and bytes kept, re-leveled and dropped, daily volume',
     )
-    .argument('<logs...>', 'audit log files (JSON lines, EventList, arrays, .gz)')
+    .argument('<logs...>', 'audit log files or directories (JSON lines, EventList, arrays, .gz), - for stdin')
     .option('--policy <file>', 'the candidate policy (file or built-in name)')
     .option('--baseline <file>', 'a second policy to compare side by side')
     .option('--budget <size>', 'storage budget, e.g. 10GiB: how many days of the projected volume fit')
@@ -370,6 +377,7 @@ Examples:
   kaudit policy simulate --policy default /var/log/kubernetes/audit/audit.log
   kaudit policy simulate --policy candidate.yaml --baseline default --budget 10GiB audit.log.1.gz audit.log
   kaudit policy simulate --policy mesh --json audit.log | jq '.candidate.totals'
+  kaudit policy simulate --policy default /var/log/kubernetes/audit/   # the active file and its rotated siblings
 
 Bytes are those of the log as written. An event the policy would record at a higher level than the
 log holds keeps its recorded size (its bodies were never logged), so the figures are then a lower
