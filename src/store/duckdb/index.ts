@@ -163,6 +163,9 @@ export class DuckDbStore implements Store {
     }
     await this.run(`CREATE TABLE IF NOT EXISTS main.kaudit_rejects (
       received BIGINT, source VARCHAR, line BIGINT, reason VARCHAR, raw VARCHAR)`);
+    // kaudit audits itself: API queries, exports, rule and setting changes (who, when, what).
+    await this.run(`CREATE TABLE IF NOT EXISTS main.kaudit_self_audit (
+      time BIGINT, actor VARCHAR, role VARCHAR, remote VARCHAR, action VARCHAR, detail VARCHAR)`);
     // An always-empty table with the event schema: the view has every column even with no partition.
     await this.run(createEventsTableSql('main', 'kaudit_events_template'));
   }
@@ -228,16 +231,41 @@ export class DuckDbStore implements Store {
   async connect(): Promise<DuckDBConnection> {
     const c = await this.instance.connect();
     await this.run(this.viewSql(), c);
+    // Scalar functions registered from JS belong to the connection that registered them.
+    await registerEnrichFunctions(c, this.opts.enrich ?? {});
     this.connections.push(c);
     return c;
   }
 
+  private idleReaders: DuckDBConnection[] = [];
+  private readerCount = 0;
+  private readerWaiters: ((c: DuckDBConnection) => void)[] = [];
+  private static readonly MAX_READERS = 4;
+
+  /** Queries run on their own connections, so they never wait behind an ingest transaction. */
+  private async acquireReader(): Promise<DuckDBConnection> {
+    const idle = this.idleReaders.pop();
+    if (idle) return idle;
+    if (this.readerCount < DuckDbStore.MAX_READERS) {
+      this.readerCount++;
+      return this.connect();
+    }
+    return new Promise((resolve) => this.readerWaiters.push(resolve));
+  }
+
+  private releaseReader(c: DuckDBConnection): void {
+    const waiter = this.readerWaiters.shift();
+    if (waiter) waiter(c);
+    else this.idleReaders.push(c);
+  }
+
   async querySql(sql: string, opts: QueryOptions = {}): Promise<QueryResult> {
     const timeout = opts.timeoutMs;
+    const conn = await this.acquireReader();
     let timer: NodeJS.Timeout | undefined;
-    if (timeout) timer = setTimeout(() => this.conn.interrupt(), timeout);
+    if (timeout) timer = setTimeout(() => conn.interrupt(), timeout);
     try {
-      const reader = await this.conn.runAndReadAll(sql);
+      const reader = await conn.runAndReadAll(sql);
       const names = reader.columnNames();
       const types = reader.columnTypes();
       const columns = names.map((name, i) => ({ name, type: types[i].toString() }));
@@ -253,6 +281,7 @@ export class DuckDbStore implements Store {
       throw e;
     } finally {
       if (timer) clearTimeout(timer);
+      this.releaseReader(conn);
     }
   }
 
@@ -327,6 +356,39 @@ export class DuckDbStore implements Store {
     return this.querySql(
       `SELECT strftime(make_timestamp(received * 1000000), '%Y-%m-%d %H:%M:%S') AS received, source, line, reason, raw FROM main.kaudit_rejects ORDER BY received DESC, source, line LIMIT ${Math.max(0, Math.floor(limit))}`,
     );
+  }
+
+  async recordSelfAudit(r: {
+    actor: string;
+    role: string;
+    remote: string;
+    action: string;
+    detail: string;
+  }): Promise<void> {
+    await this.run(
+      `INSERT INTO main.kaudit_self_audit VALUES (${this.now()}, ${quoteString(r.actor)}, ${quoteString(r.role)}, ${quoteString(r.remote)}, ${quoteString(r.action)}, ${quoteString(r.detail)})`,
+    );
+  }
+
+  async listSelfAudit(sinceUnix = 0, limit = 1000): Promise<QueryResult> {
+    return this.querySql(
+      `SELECT strftime(make_timestamp(time * 1000000), '%Y-%m-%d %H:%M:%S') AS time, actor, role, remote, action, detail
+       FROM main.kaudit_self_audit WHERE time >= ${Math.floor(sinceUnix)} ORDER BY time DESC LIMIT ${Math.max(0, Math.floor(limit))}`,
+    );
+  }
+
+  /** Newest event time (unix seconds) of the store, or null when empty. */
+  async newestEventTime(): Promise<number | null> {
+    const v = await this.scalar(`SELECT max(__time__) FROM ${EVENTS_RELATION}`);
+    return v === null || v === undefined ? null : Number(v);
+  }
+
+  /** Bytes on disk: the main file and every partition file. */
+  sizeBytes(): number {
+    let n = 0;
+    for (const f of [this.location, `${this.location}.wal`]) if (existsSync(f)) n += statSync(f).size;
+    for (const p of this.partitionInfo()) n += p.bytes;
+    return n;
   }
 
   async getSetting(key: string): Promise<string | undefined> {
