@@ -1,18 +1,19 @@
 // Registers the IP functions (catalog.ts) on a DuckDB connection.
 //
-// Each function exists twice:
-//  - `kaudit_udf_<name>`: the JavaScript scalar function. DuckDB hands it vectors of up to 2048 rows
-//    on the JS thread; repeated arguments within a vector are computed once, and the Enricher's LRU
+// Each function exists three times:
+//  - `kaudit_<name>` (the name the dialect calls), a JavaScript scalar function registered
+//    instance-wide: it works on every connection. DuckDB hands it vectors of up to 2048 rows on the
+//    JS thread; repeated arguments within a vector are computed once, and the Enricher's LRU
 //    remembers each distinct address across vectors.
-//  - `kaudit_<name>` (the name the dialect calls): a TEMP macro `(SELECT kaudit_udf_<name>(…))`.
-//    A scalar subquery over outer columns makes DuckDB's planner evaluate it once per DISTINCT
-//    argument value and join the answer back (a delim join), so a GROUP BY over a million events
-//    with ten thousand client addresses crosses into JavaScript ten thousand times, not a million.
-//    Measured on 1M rows / 10k distinct strings: ~1 s → ~0.25 s.
-//    Limits of the macro form (DuckDB binder): its arguments cannot contain a window function or a
-//    lambda parameter; the `kaudit_udf_` form works there.
-// The UDFs are instance-wide (last registration wins); the macros are per connection, so call
-// this for every connection that runs queries.
+//  - `kaudit_udf_<name>`: the same function under a second name, for the macro below.
+//  - `kaudit_<name>` again as a TEMP macro `(SELECT kaudit_udf_<name>(…))` on the registering
+//    connection, where it shadows the plain function. A scalar subquery over outer columns makes
+//    DuckDB's planner evaluate it once per DISTINCT argument value and join the answer back (a delim
+//    join), so a GROUP BY over a million events with ten thousand client addresses crosses into
+//    JavaScript ten thousand times, not a million. Measured on 1M rows / 10k distinct strings:
+//    ~1 s → ~0.25 s. Limits of the macro form (DuckDB binder): its arguments cannot contain a window
+//    function or a lambda parameter, and it cannot sit inside TRY(); call `kaudit_udf_<name>` there.
+// Call this for every connection that runs queries to get the fast form; others still work.
 import {
   BIGINT,
   BOOLEAN,
@@ -75,10 +76,10 @@ function toDuckDb(value: ReturnType<EnrichFunction['evaluate']>, returns: Enrich
   return value as string | boolean;
 }
 
-function scalarFunction(fn: EnrichFunction, enricher: Enricher): DuckDBScalarFunction {
+function scalarFunction(fn: EnrichFunction, enricher: Enricher, name: string): DuckDBScalarFunction {
   const arity = fn.params.length;
   return DuckDBScalarFunction.create({
-    name: udfName(fn),
+    name,
     parameterTypes: fn.params.map((p) => PARAM_TYPES[p]),
     returnType: RETURN_TYPES[fn.returns],
     // The threat lists can change between calls with the same argument.
@@ -127,7 +128,7 @@ function macroSql(fn: EnrichFunction): string {
 }
 
 /**
- * Registers every function of ENRICH_FUNCTIONS on `conn` (UDFs instance-wide, macros on this
+ * Registers every function of ENRICH_FUNCTIONS (UDFs instance-wide, the deduplicating macros on this
  * connection). Loading of the geo data is deferred to the first lookup.
  */
 export async function registerEnrichFunctions(
@@ -136,7 +137,8 @@ export async function registerEnrichFunctions(
 ): Promise<void> {
   const enricher = enricherFor(opts);
   for (const fn of Object.values(ENRICH_FUNCTIONS)) {
-    conn.registerScalarFunction(scalarFunction(fn, enricher));
+    conn.registerScalarFunction(scalarFunction(fn, enricher, fn.sqlName));
+    conn.registerScalarFunction(scalarFunction(fn, enricher, udfName(fn)));
     await conn.run(macroSql(fn));
   }
 }
