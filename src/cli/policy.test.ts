@@ -298,6 +298,19 @@ test('simulate: a small log through the default policy, table and JSON', async (
   await runSimulate([sub], { policy: 'default', json: true }, d);
   assert.equal(JSON.parse(d.stdout).log.events, 3);
   assert.match(d.stderr, /skipped .*README\.md/);
+  // --from/--to on __time__: [06:00, 12:00) holds only the second event (RequestReceived, dropped).
+  const ranged = io();
+  await runSimulate(
+    [log],
+    { policy: 'default', json: true, from: '2024-01-01T06:00:00Z', to: '2024-01-01T12:00:00Z' },
+    ranged,
+  );
+  const rr = JSON.parse(ranged.stdout);
+  assert.deepEqual([rr.log.events, rr.log.outsideRange, rr.candidate.totals.dropped.events], [1, 2, 1]);
+  await assert.rejects(
+    runSimulate([log], { policy: 'default', since: '1h', from: 'now' }, io()),
+    /cannot be combined/,
+  );
 });
 
 test(

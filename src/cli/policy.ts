@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { UserError } from './errors.js';
 import { toJson } from './output.js';
+import { addTimeFlags, queryTimezone, timeRange, type TimeFlags } from './flags.js';
 import { InputError, readAuditEvents } from '../event/read.js';
 import { planInputs } from '../ingest/inputs.js';
 import {
@@ -177,7 +178,7 @@ export async function runEval(
   return 0;
 }
 
-export interface SimulateFlags {
+export interface SimulateFlags extends TimeFlags {
   policy?: string;
   baseline?: string;
   budget?: string;
@@ -222,7 +223,9 @@ export async function runSimulate(
   for (const w of candidate.warnings) io.err(renderWarning(w) + '\n');
   const baseline = flags.baseline ? loadCompiledPolicy(flags.baseline) : undefined;
   for (const w of baseline?.warnings ?? []) io.err(renderWarning(w) + '\n');
+  const range = timeRange(flags, queryTimezone(flags));
   const report = await simulatePolicy(readLogs(plan.files), {
+    timeRange: range,
     policy: candidate.compiled,
     label: candidate.label,
     baseline: baseline?.compiled,
@@ -358,7 +361,7 @@ Examples:
     )
     .action(async (flags: { policy?: string; request?: string }) => exitWith(await runEval(flags)));
 
-  policy
+  const simulate = policy
     .command('simulate')
     .description(
       'Replay audit logs through a policy: per-rule events and bytes kept, re-leveled and dropped, daily volume',
@@ -367,7 +370,8 @@ Examples:
     .option('--policy <file>', 'the candidate policy (file or built-in name)')
     .option('--baseline <file>', 'a second policy to compare side by side')
     .option('--budget <size>', 'storage budget, e.g. 10GiB: how many days of the projected volume fit')
-    .option('--top <n>', 'entries in each noisiest list', '10')
+    .option('--top <n>', 'entries in each noisiest list', '10');
+  addTimeFlags(simulate)
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']))
     .option('--json', 'alias of --format json')
     .addHelpText(
@@ -378,6 +382,7 @@ Examples:
   kaudit policy simulate --policy candidate.yaml --baseline default --budget 10GiB audit.log.1.gz audit.log
   kaudit policy simulate --policy mesh --json audit.log | jq '.candidate.totals'
   kaudit policy simulate --policy default /var/log/kubernetes/audit/   # the active file and its rotated siblings
+  kaudit policy simulate --policy default --since 24h /var/log/kubernetes/audit/
 
 Bytes are those of the log as written. An event the policy would record at a higher level than the
 log holds keeps its recorded size (its bodies were never logged), so the figures are then a lower

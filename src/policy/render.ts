@@ -93,6 +93,7 @@ export function renderSimulation(r: SimulationReport): string {
       (r.log.from
         ? `, ${r.log.from} → ${r.log.to} (${hours >= 48 ? `${(hours / 24).toFixed(1)} days` : `${hours.toFixed(2)} h`})`
         : '') +
+      (r.log.outsideRange ? `, ${r.log.outsideRange} outside the time range` : '') +
       (r.log.rejects ? `, ${r.log.rejects} rejected line(s) not simulated` : ''),
   );
   for (const o of r.baseline ? [r.baseline, r.candidate] : [r.candidate]) {

@@ -57,6 +57,7 @@ test('per-rule events and bytes kept, re-leveled and dropped', async () => {
   const r = await simulatePolicy(records(), { policy: compilePolicy(candidate), budgetBytes: 94080 });
   assert.deepEqual(r.log, {
     events: 5,
+    outsideRange: 0,
     rejects: 1,
     bytes: 737,
     from: '2023-11-14T22:13:20.000Z',
@@ -154,4 +155,19 @@ test('a log without a time span has no projection', async () => {
   assert.equal(r.log.from, null);
   assert.equal(r.candidate.dailyBytes, null);
   assert.equal(r.candidate.daysInBudget, null);
+});
+
+test('a time range keeps [from, to) only', async () => {
+  // Times are base+0, +600, +1200, +1800, +3600 s: [base+600, base+1800) holds L2 and L3.
+  const base = 1_700_000_000;
+  const r = await simulatePolicy(records(), {
+    policy: compilePolicy(candidate),
+    timeRange: { from: base + 600, to: base + 1800 },
+  });
+  assert.equal(r.log.events, 2);
+  assert.equal(r.log.outsideRange, 3);
+  assert.equal(r.log.bytes, 205 + 146);
+  // L2 re-leveled to 127 bytes, L3 dropped (RequestReceived).
+  assert.equal(r.candidate.totals.out.bytes, 127);
+  assert.equal(r.candidate.totals.dropped.events, 1);
 });

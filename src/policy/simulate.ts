@@ -59,7 +59,10 @@ export interface PolicyOutcome {
 
 export interface SimulationReport {
   log: {
+    /** Events simulated (inside the time range, when one is given). */
     events: number;
+    /** Events read but outside the time range (or without a time while a range is given). */
+    outsideRange: number;
     rejects: number;
     bytes: number;
     /** First and last event time (RFC 3339, UTC), or null without events. */
@@ -80,6 +83,8 @@ export interface SimulateOptions {
   budgetBytes?: number;
   /** Entries in each noisiest list (default 10). */
   top?: number;
+  /** Only events whose time is in [from, to) (unix seconds; either end open). */
+  timeRange?: { from?: number; to?: number };
 }
 
 function zero(): Counts {
@@ -239,7 +244,11 @@ export async function simulatePolicy(
     ? new Accumulator(options.baseline, options.baselineLabel ?? 'baseline')
     : null;
   let events = 0;
+  let outsideRange = 0;
   let rejects = 0;
+  const fromUs = options.timeRange?.from !== undefined ? options.timeRange.from * 1e6 : -Infinity;
+  const toUs = options.timeRange?.to !== undefined ? options.timeRange.to * 1e6 : Infinity;
+  const ranged = options.timeRange?.from !== undefined || options.timeRange?.to !== undefined;
   let bytes = 0;
   let minUs = Infinity;
   let maxUs = -Infinity;
@@ -248,9 +257,13 @@ export async function simulatePolicy(
       rejects++;
       continue;
     }
+    const t = eventTimeUs(rec);
+    if (ranged && (t === null || t < fromUs || t >= toUs)) {
+      outsideRange++;
+      continue;
+    }
     events++;
     bytes += rec.bytes;
-    const t = eventTimeUs(rec);
     if (t !== null) {
       if (t < minUs) minUs = t;
       if (t > maxUs) maxUs = t;
@@ -266,6 +279,7 @@ export async function simulatePolicy(
   const report: SimulationReport = {
     log: {
       events,
+      outsideRange,
       rejects,
       bytes,
       from: hasTime ? new Date(minUs / 1000).toISOString() : null,
