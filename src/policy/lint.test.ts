@@ -158,6 +158,23 @@ test('unknown verbs, resources and groups, with suggestions', () => {
   );
 });
 
+test('verbs of the wrong kind of request', () => {
+  const p = policy([
+    { level: 'None', verbs: ['post', 'get'], resources: [{ group: '' }] },
+    { level: 'None', verbs: ['create', 'list', 'get', 'post'], nonResourceURLs: ['/logs/*'] },
+    { level: 'Metadata', verbs: ['post', 'create'] },
+  ]);
+  const f = lintPolicy(p).filter((x) => x.code === 'verb-kind-mismatch');
+  assert.deepEqual(
+    f.map((x) => [x.rule, x.fix]),
+    [
+      [0, 'write "create"'],
+      [1, 'write "post"'],
+      [1, 'write the HTTP method, e.g. "get"'],
+    ],
+  );
+});
+
 test('credentials logged above Metadata: direct, through a group-wide rule, and not when covered first', () => {
   const leaky = policy([
     { level: 'RequestResponse', resources: [{ group: '', resources: ['secrets'] }] },

@@ -88,7 +88,41 @@ function plural(list: number[]): string {
 }
 
 function lintVerbs(rule: PolicyRule, i: number, out: LintFinding[]): void {
+  const resourceRule = (rule.resources ?? []).length > 0 || (rule.namespaces ?? []).length > 0;
+  const urlRule = !resourceRule && (rule.nonResourceURLs ?? []).length > 0;
   for (const verb of rule.verbs ?? []) {
+    if (resourceRule && KNOWN_VERBS.has(verb) && !RESOURCE_VERBS.includes(verb)) {
+      out.push({
+        rule: i,
+        severity: 'warning',
+        code: 'verb-kind-mismatch',
+        message: `verb "${verb}" is an HTTP method of non-resource requests; this rule selects resource requests`,
+        why: 'resource requests carry verbs such as create (POST), update (PUT) and get/list/watch (GET/HEAD), so this entry matches nothing',
+        fix:
+          verb === 'post'
+            ? 'write "create"'
+            : verb === 'put'
+              ? 'write "update"'
+              : 'write the resource verb (get, list, watch)',
+      });
+      continue;
+    }
+    if (urlRule && KNOWN_VERBS.has(verb) && !NON_RESOURCE_VERBS.includes(verb)) {
+      out.push({
+        rule: i,
+        severity: 'warning',
+        code: 'verb-kind-mismatch',
+        message: `verb "${verb}" is a resource verb; this rule selects non-resource URLs`,
+        why: 'non-resource requests carry the lower-case HTTP method (get, post, put, delete, head), so this entry matches nothing',
+        fix:
+          verb === 'create'
+            ? 'write "post"'
+            : verb === 'update'
+              ? 'write "put"'
+              : 'write the HTTP method, e.g. "get"',
+      });
+      continue;
+    }
     if (KNOWN_VERBS.has(verb)) continue;
     if (KNOWN_VERBS.has(verb.toLowerCase())) {
       out.push({
