@@ -8,6 +8,7 @@ import { translateFormat, translateParseFormat } from './datetime.js';
 import { localToSeconds, secondsToLocal } from './time.js';
 import type { SqlRenderer } from './sql.js';
 import { ENRICH_FUNCTIONS } from '../../../enrich/catalog.js';
+import { findColumn } from '../../../event/columns.js';
 
 type Render = (call: FuncCall, args: string[], r: SqlRenderer) => string;
 
@@ -27,7 +28,7 @@ const argType = (call: FuncCall, i: number): SqlType => call.args[i]?.type ?? 'u
 /** The argument as a TIMESTAMP in the query zone: unix seconds convert, text casts. */
 function asTimestamp(call: FuncCall, i: number, args: string[], r: SqlRenderer): string {
   const t = argType(call, i);
-  if (t === 'bigint' || t === 'double') return secondsToLocal(args[i], r.timezone);
+  if (t === 'bigint' || t === 'double') return secondsToLocal(args[i], r.timezone, t === 'bigint');
   if (t === 'varchar') return `CAST(${args[i]} AS TIMESTAMP)`;
   return args[i];
 }
@@ -44,8 +45,19 @@ function jsonPath(call: FuncCall, i: number, args: string[]): string {
   return args[i];
 }
 
+/**
+ * True for a stored array field (`sourceIPs`, `user.groups`): ingest writes it as a JSON array or
+ * NULL, so the validity guard below can be skipped (each guard re-parses the JSON).
+ */
+function isStoredJsonArray(e: Expr): boolean {
+  return (
+    e.kind === 'column' && e.binding?.kind === 'field' && findColumn(e.binding.name)?.kind === 'jsonArray'
+  );
+}
+
 /** `CASE WHEN valid JSON array THEN x END`: Presto's json_array_* give NULL for anything else. */
-function ifJsonArray(j: string, x: string): string {
+function ifJsonArray(call: FuncCall, j: string, x: string): string {
+  if (isStoredJsonArray(call.args[0])) return x;
   return `CASE WHEN json_valid(${j}) AND json_type(${j}) = 'ARRAY' THEN ${x} END`;
 }
 
@@ -182,7 +194,7 @@ const IP_FUNCTIONS: Record<string, Render> = Object.fromEntries(
 const SCALARS: Record<string, Render> = {
   // ---- date and time
   from_unixtime: (c, a, r) => {
-    if (a.length === 1) return secondsToLocal(a[0], r.timezone);
+    if (a.length === 1) return secondsToLocal(a[0], r.timezone, argType(c, 0) === 'bigint');
     if (a.length === 2) return `timezone(${a[1]}, to_timestamp(CAST(${a[0]} AS DOUBLE)))`;
     return secondsToLocal(`(${a[0]} + ${a[1]} * 3600 + ${a[2]} * 60)`, 'UTC');
   },
@@ -273,7 +285,7 @@ const SCALARS: Record<string, Render> = {
   regexp_split: (_c, a) => `regexp_split_to_array(${a[0]}, ${a[1]})`,
 
   // ---- JSON (values are JSON text)
-  json_array_length: (_c, a) => ifJsonArray(a[0], `CAST(json_array_length(${a[0]}) AS BIGINT)`),
+  json_array_length: (c, a) => ifJsonArray(c, a[0], `CAST(json_array_length(${a[0]}) AS BIGINT)`),
   json_array_get: (c, a) => {
     const idx = c.args[1];
     let path: string;
@@ -283,14 +295,13 @@ const SCALARS: Record<string, Render> = {
     } else {
       path = `CASE WHEN ${a[1]} >= 0 THEN '$[' || CAST(${a[1]} AS VARCHAR) || ']' ELSE '$[#' || CAST(${a[1]} AS VARCHAR) || ']' END`;
     }
-    // Presto's quirk (sls-query.md §4.2): a string element comes back without its quotes.
-    return ifJsonArray(
-      a[0],
-      `CASE WHEN json_type(${a[0]}, ${path}) = 'VARCHAR' THEN json_extract_string(${a[0]}, ${path}) ELSE CAST(json_extract(${a[0]}, ${path}) AS VARCHAR) END`,
-    );
+    // Presto's quirk (sls-query.md §4.2): a string element comes back without its quotes; an
+    // object or array as its (minified) JSON text. DuckDB's json_extract_string does exactly that.
+    return ifJsonArray(c, a[0], `json_extract_string(${a[0]}, ${path})`);
   },
-  json_array_contains: (_c, a) =>
+  json_array_contains: (c, a) =>
     ifJsonArray(
+      c,
       a[0],
       `list_contains(CAST(json_extract_string(${a[0]}, '$[*]') AS VARCHAR[]), CAST(${a[1]} AS VARCHAR))`,
     ),

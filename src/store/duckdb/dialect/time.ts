@@ -13,8 +13,12 @@ function q(s: string): string {
 }
 
 /** Unix seconds (bigint or double SQL) → TIMESTAMP in the zone. */
-export function secondsToLocal(seconds: string, tz: string): string {
-  if (isUtc(tz)) return `make_timestamp(CAST(round(CAST(${seconds} AS DOUBLE) * 1000000) AS BIGINT))`;
+export function secondsToLocal(seconds: string, tz: string, whole = false): string {
+  if (isUtc(tz)) {
+    return whole
+      ? `make_timestamp(CAST(${seconds} AS BIGINT) * 1000000)`
+      : `make_timestamp(CAST(round(CAST(${seconds} AS DOUBLE) * 1000000) AS BIGINT))`;
+  }
   return `timezone(${q(tz)}, to_timestamp(CAST(${seconds} AS DOUBLE)))`;
 }
 
