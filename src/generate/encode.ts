@@ -32,6 +32,7 @@ export function goStringBody(s: string): string {
 
 /** Go's url.QueryEscape: unreserved characters stay, space becomes `+`, the rest %XX (upper case). */
 export function queryEscape(s: string): string {
+  if (/^[A-Za-z0-9\-_.~]*$/.test(s)) return s; // the common case: nothing to escape
   let out = '';
   for (const byte of Buffer.from(s, 'utf8')) {
     const c = String.fromCharCode(byte);
@@ -63,7 +64,6 @@ export function goDuration(seconds: number): string {
   return h > 0 ? `${h}h${m}m${sec}s` : `${m}m${sec}s`;
 }
 
-const PAD6 = ['', '00000', '0000', '000', '00', '0', ''];
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 
 /**
@@ -73,17 +73,24 @@ const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0
  */
 export class MicroTimeFormatter {
   private cachedMinute = Number.NaN;
+  private cachedMinutePrefix = '';
+  private cachedSecond = Number.NaN;
   private cachedPrefix = '';
 
   format(us: number): string {
     const sec = Math.floor(us / 1e6);
-    const minute = Math.floor(sec / 60);
-    if (minute !== this.cachedMinute) {
-      this.cachedMinute = minute;
-      this.cachedPrefix = new Date(minute * 60000).toISOString().slice(0, 17);
+    if (sec !== this.cachedSecond) {
+      const minute = Math.floor(sec / 60);
+      if (minute !== this.cachedMinute) {
+        this.cachedMinute = minute;
+        this.cachedMinutePrefix = new Date(minute * 60000).toISOString().slice(0, 17);
+      }
+      this.cachedSecond = sec;
+      this.cachedPrefix = this.cachedMinutePrefix + TWO_DIGITS[sec - minute * 60] + '.';
+      this.cachedPrefix.charCodeAt(0); // flatten once, reused by every event in this second
     }
-    const frac = String(us - sec * 1e6);
-    return this.cachedPrefix + TWO_DIGITS[sec - minute * 60] + '.' + PAD6[frac.length] + frac + 'Z';
+    // 1e6 + fraction has seven digits: dropping the leading 1 leaves the zero-padded six.
+    return this.cachedPrefix + String(1e6 + (us - sec * 1e6)).slice(1) + 'Z';
   }
 }
 

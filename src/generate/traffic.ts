@@ -107,6 +107,39 @@ export function annotations(
   return s + '}';
 }
 
+/** The parts of a request's events that stay the same for every repetition (see Emitter.prepare). */
+export interface Prepared {
+  head: string;
+  middle: string;
+  tail: string;
+  events: 1 | 2;
+  firstStage: string;
+}
+
+const HEADS: Record<string, string> = Object.fromEntries(
+  ['Metadata', 'Request', 'RequestResponse'].map((level) => [
+    level,
+    '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"' + level + '","auditID":"',
+  ]),
+);
+const STARTED = '","stage":"ResponseStarted';
+const COMPLETE = '","stage":"ResponseComplete';
+const STAGE_TIMESTAMP = '","stageTimestamp":"';
+
+/** A flat copy of a string built by concatenation, so later concatenations do not re-walk it. */
+function flat(s: string): string {
+  // V8 flattens a cons string in place when a character is read from it.
+  s.charCodeAt(0);
+  return s;
+}
+
+const FORBID = annotations('forbid', '');
+const REPLICASET_CREATE_ANNOTATIONS = annotations(
+  'allow',
+  'RBAC: allowed by ClusterRoleBinding "system:controller:replicaset-controller" of ClusterRole "system:controller:replicaset-controller" to ServiceAccount "replicaset-controller/kube-system"',
+  [['pod-security.kubernetes.io/enforce-policy', 'privileged:latest']],
+);
+
 /** Builds and routes events; one per generator run, shared by all scenarios. */
 export class Emitter {
   readonly time = new MicroTimeFormatter();
@@ -131,10 +164,21 @@ export class Emitter {
   }
 
   /** Emits the events of one request at `at` µs (default: now). Returns how many it produced. */
+  /** Emits the events of one request at `at` µs (default: now). Returns how many it produced. */
   request(r: Request, at = this.now): number {
-    if (at >= this.endUs) at = this.endUs - 1;
+    const p = this.prepare(r);
+    return p ? this.emit(p, r.latencyUs, at, r.sessionUs) : 0;
+  }
+
+  /**
+   * Everything about a request's events that does not change between repetitions: the level and
+   * the text from requestURI to the bodies, flattened once. Scenarios that repeat the same request
+   * (heartbeats, leader election) keep the result and call `emit` directly; it is also what keeps
+   * the per-event work to a uuid, two timestamps and a few concatenations.
+   */
+  prepare(r: Request, keep = false): Prepared | null {
     const t = r.target;
-    const path = r.uri.split('?', 1)[0];
+    const q = r.uri.indexOf('?');
     const level = defaultPolicyLevel({
       username: r.username,
       groups: r.groups,
@@ -143,30 +187,17 @@ export class Emitter {
       subresource: t?.subresource,
       apiGroup: t?.apiGroup,
       namespace: t?.namespace,
-      path,
+      path: q < 0 ? r.uri : r.uri.slice(0, q),
     });
-    if (level === 'None') return 0;
+    if (level === 'None') return null;
     // kube-apiserver's long-running check: watch, proxy, and the exec/attach/portforward/log/proxy
     // subresources. They get ResponseStarted when headers go out, even for a 403.
     const longRunning =
       r.verb === 'watch' ||
       r.verb === 'proxy' ||
       (t?.subresource !== undefined && LONG_RUNNING_SUBRESOURCES.has(t.subresource));
-    const sessionUs = longRunning ? (r.sessionUs ?? this.rng.int(200, 5000)) : 0;
     const unauthenticated = r.code === 401;
-    const events = longRunning && !unauthenticated ? 2 : 1;
-    if (events > this.remaining) return 0;
-
-    const auditID = this.rng.uuid();
-    const latency = Math.min(r.latencyUs, at - this.startUs);
-    const recv = this.time.format(at - latency);
-    let head =
-      '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"' +
-      level +
-      '","auditID":"' +
-      auditID +
-      '","stage":"';
-    let rest =
+    let middle =
       '","requestURI":"' +
       r.uri +
       '","verb":"' +
@@ -179,31 +210,48 @@ export class Emitter {
       ',"userAgent":"' +
       r.userAgent +
       '"';
-    if (t) rest += ',"objectRef":' + objectRef(t);
-    rest +=
+    if (t) middle += ',"objectRef":' + objectRef(t);
+    middle +=
       ',"responseStatus":' + (r.status ?? SUCCESS_STATUS[r.code] ?? '{"metadata":{},"code":' + r.code + '}');
     const bodiesAllowed = t !== undefined && r.code < 400;
     if (bodiesAllowed && r.requestObject && (level === 'Request' || level === 'RequestResponse')) {
-      rest += ',"requestObject":' + r.requestObject();
+      middle += ',"requestObject":' + r.requestObject();
     }
     if (bodiesAllowed && r.responseObject && level === 'RequestResponse' && r.verb !== 'watch') {
-      rest += ',"responseObject":' + r.responseObject();
+      middle += ',"responseObject":' + r.responseObject();
     }
-    rest += ',"requestReceivedTimestamp":"' + recv + '","stageTimestamp":"';
+    middle += ',"requestReceivedTimestamp":"';
     const tail = '","annotations":' + r.annotations + '}';
+    return {
+      head: HEADS[level],
+      // Flattening costs a copy: worth it only for requests that will be emitted again.
+      middle: keep ? flat(middle) : middle,
+      tail: keep ? flat(tail) : tail,
+      events: longRunning && !unauthenticated ? 2 : 1,
+      firstStage: unauthenticated || longRunning ? STARTED : COMPLETE,
+    };
+  }
+
+  /** Writes the events of a prepared request: new auditID, times from `at` and the latency. */
+  emit(p: Prepared, latencyUs: number, at = this.now, sessionUs?: number): number {
+    if (p.events > this.remaining) return 0;
+    if (at >= this.endUs) at = this.endUs - 1;
+    const latency = Math.min(latencyUs, at - this.startUs);
+    const id = this.rng.uuid();
+    const recv = p.middle + this.time.format(at - latency) + STAGE_TIMESTAMP;
     const cluster = this.cluster.index;
-    if (events === 1) {
-      const stage = unauthenticated || longRunning ? 'ResponseStarted' : 'ResponseComplete';
-      this.route(at, cluster, head + stage + rest + this.time.format(at) + tail);
-    } else {
-      this.route(at, cluster, head + 'ResponseStarted' + rest + this.time.format(at) + tail);
+    this.route(at, cluster, p.head + id + p.firstStage + recv + this.time.format(at) + p.tail);
+    if (p.events === 2) {
       // The session ends later, but never past the end of the window.
-      const done = Math.min(at + sessionUs, this.endUs - 1);
-      head += 'ResponseComplete';
-      this.route(done, cluster, head + rest + this.time.format(Math.max(done, at)) + tail);
+      const done = Math.min(at + (sessionUs ?? this.rng.int(200, 5000)), this.endUs - 1);
+      this.route(
+        done,
+        cluster,
+        p.head + id + COMPLETE + recv + this.time.format(Math.max(done, at)) + p.tail,
+      );
     }
-    this.produced += events;
-    return events;
+    this.produced += p.events;
+    return p.events;
   }
 
   private route(at: number, cluster: number, line: string): void {
@@ -278,6 +326,7 @@ export class Traffic {
   /** People limited to some namespaces (they are the ones who hit 403s). */
   private readonly limitedPeople: Person[];
   private readonly clusterIndex = new WeakMap<Cluster, ClusterIndex>();
+  private readonly memos = new Map<string, Prepared | null>();
   readonly scenarios: Record<Category, WeightedTable<(c: Cluster) => void>>;
 
   constructor(
@@ -360,6 +409,16 @@ export class Traffic {
     return x;
   }
 
+  /** A repeated request: prepared once per key, then emitted with a fresh auditID and times. */
+  private repeat(key: string, latencyUs: number, build: () => Request): void {
+    let p = this.memos.get(key);
+    if (p === undefined) {
+      p = this.e.prepare(build(), true);
+      this.memos.set(key, p);
+    }
+    if (p) this.e.emit(p, latencyUs);
+  }
+
   private get rng(): Random {
     return this.e.rng;
   }
@@ -433,10 +492,10 @@ export class Traffic {
       apiVersion: 'v1',
     };
     const reason = `RBAC: allowed by ClusterRoleBinding "system:node" of ClusterRole "system:node" to Group "system:nodes"`;
-    this.e.request({
-      ...this.base(node.principal, 'update', resourcePath(t) + '?timeout=10s', t, this.rng.int(1500, 9000)),
+    this.repeat('lease/' + node.name, this.rng.int(1500, 9000), () => ({
+      ...this.base(node.principal, 'update', resourcePath(t) + '?timeout=10s', t, 0),
       annotations: this.allow(reason),
-    });
+    }));
   }
 
   private leaderLease(c: Cluster): void {
@@ -452,13 +511,16 @@ export class Traffic {
       apiVersion: 'v1',
     };
     const role = scheduler ? 'system:kube-scheduler' : 'system:kube-controller-manager';
-    this.e.request({
-      ...this.base(p, verb, resourcePath(t) + '?timeout=5s', t, this.rng.int(600, 6000)),
+    // The leader moves between masters now and then; each master is one cached request shape.
+    const ip = p.sourceIPs[Math.floor(this.e.now / 3.6e9 / 17) % p.sourceIPs.length];
+    this.repeat(c.index + '/' + name + '/' + verb + ip, this.rng.int(600, 6000), () => ({
+      ...this.base(p, verb, resourcePath(t) + '?timeout=5s', t, 0),
+      sourceIPs: ip,
       userAgent: p.userAgents[0],
       annotations: this.allow(
         `RBAC: allowed by ClusterRoleBinding "${role}" of ClusterRole "${role}" to User "${role}"`,
       ),
-    });
+    }));
   }
 
   private apiserverLease(c: Cluster): void {
@@ -469,16 +531,10 @@ export class Traffic {
       apiGroup: 'coordination.k8s.io',
       apiVersion: 'v1',
     };
-    this.e.request({
-      ...this.base(
-        c.principals.apiserver,
-        'update',
-        resourcePath(t) + '?timeout=10s',
-        t,
-        this.rng.int(800, 5000),
-      ),
+    this.repeat(t.name!, this.rng.int(800, 5000), () => ({
+      ...this.base(c.principals.apiserver, 'update', resourcePath(t) + '?timeout=10s', t, 0),
       annotations: this.allow(''),
-    });
+    }));
   }
 
   private nodeStatus(c: Cluster): void {
@@ -569,10 +625,10 @@ export class Traffic {
       name: secret ? this.rng.pick(w.secrets) : this.rng.pick(w.configMaps),
       apiVersion: 'v1',
     };
-    this.e.request({
-      ...this.base(pod.node.principal, 'get', resourcePath(t), t, this.rng.int(400, 4000)),
+    this.repeat(pod.node.name + resourcePath(t), this.rng.int(400, 4000), () => ({
+      ...this.base(pod.node.principal, 'get', resourcePath(t), t, 0),
       annotations: this.allow(''),
-    });
+    }));
   }
 
   private endpointSlices(c: Cluster): void {
@@ -585,12 +641,14 @@ export class Traffic {
       apiVersion: 'v1',
     };
     const p = c.principals.controllers['endpointslice-controller'];
-    this.e.request({
-      ...this.base(p, 'update', resourcePath(t), t, this.rng.int(1500, 12000)),
+    const ip = this.rng.pick(p.sourceIPs);
+    this.repeat(c.index + resourcePath(t) + ip, this.rng.int(1500, 12000), () => ({
+      ...this.base(p, 'update', resourcePath(t), t, 0),
+      sourceIPs: ip,
       annotations: this.allow(
         'RBAC: allowed by ClusterRoleBinding "system:controller:endpointslice-controller" of ClusterRole "system:controller:endpointslice-controller" to ServiceAccount "endpointslice-controller/kube-system"',
       ),
-    });
+    }));
   }
 
   private podStatus(c: Cluster): void {
@@ -635,12 +693,14 @@ export class Traffic {
       subresource: 'scale',
     };
     const p = c.principals.controllers['horizontal-pod-autoscaler'];
-    this.e.request({
-      ...this.base(p, 'get', resourcePath(t), t, this.rng.int(500, 4000)),
+    const ip = this.rng.pick(p.sourceIPs);
+    this.repeat(c.index + resourcePath(t) + ip, this.rng.int(500, 4000), () => ({
+      ...this.base(p, 'get', resourcePath(t), t, 0),
+      sourceIPs: ip,
       annotations: this.allow(
         'RBAC: allowed by ClusterRoleBinding "system:controller:horizontal-pod-autoscaler" of ClusterRole "system:controller:horizontal-pod-autoscaler" to ServiceAccount "horizontal-pod-autoscaler/kube-system"',
       ),
-    });
+    }));
   }
 
   /** A pod is deleted (garbage collector or eviction) and its ReplicaSet creates, the scheduler binds a new one. */
@@ -692,11 +752,7 @@ export class Traffic {
           this.rng.int(3000, 20000),
         ),
         code: 201,
-        annotations: annotations(
-          'allow',
-          'RBAC: allowed by ClusterRoleBinding "system:controller:replicaset-controller" of ClusterRole "system:controller:replicaset-controller" to ServiceAccount "replicaset-controller/kube-system"',
-          [['pod-security.kubernetes.io/enforce-policy', 'privileged:latest']],
-        ),
+        annotations: REPLICASET_CREATE_ANNOTATIONS,
         requestObject: () => podCreateRequest(w).fill([]),
         responseObject: () =>
           podObject(w)
@@ -1442,7 +1498,7 @@ export class Traffic {
       ...this.base(p, verb, uri, t, this.rng.int(800, 5000)),
       code: 403,
       status: forbidden(p.username, verb, t),
-      annotations: annotations('forbid', ''),
+      annotations: FORBID,
     });
   }
 
@@ -1461,7 +1517,7 @@ export class Traffic {
         ? this.allow(
             `RBAC: allowed by RoleBinding "${w.serviceAccount}-view/${w.namespace}" of ClusterRole "view" to ServiceAccount "${w.serviceAccount}/${w.namespace}"`,
           )
-        : annotations('forbid', ''),
+        : FORBID,
     });
   }
 
@@ -1556,7 +1612,7 @@ export class Traffic {
             status: t
               ? forbidden('system:anonymous', verb, t)
               : `{"metadata":{},"status":"Failure","message":"forbidden: User \\"system:anonymous\\" cannot get path \\"${path}\\"","reason":"Forbidden","details":{},"code":403}`,
-            annotations: annotations('forbid', ''),
+            annotations: FORBID,
           },
           at,
         );
