@@ -3,6 +3,7 @@
 // src/store/duckdb/dialect/search.test.ts.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { QueryError } from '../errors.js';
 import type { SearchNode } from './ast.js';
 import { parseSearch } from './index.js';
@@ -201,5 +202,37 @@ describe('parseSearch: errors', () => {
     throwsAt('"abc', 0, /Unterminated quoted string/);
     throwsAt(': x', 0, /Unexpected ':'/);
     throwsAt('__tag__:__receive_time__ x', 24, /Expected ':' or a comparison/);
+  });
+});
+
+describe('parseSearch: robustness', () => {
+  test('any text either parses or fails with a QueryError that has a position inside the text', () => {
+    const alphabet = fc.constantFrom(
+      ...'ab z*?:"\\()[]#<>=|-._/@&,\n'.split(''),
+      'and ',
+      'or ',
+      'not ',
+      'verb',
+      'user.username',
+      'responseStatus.code',
+      ' in ',
+      '__tag__:',
+      '403',
+      'é',
+      '😀',
+    );
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 30 }), fc.nat(50), (parts, offset) => {
+        const text = parts.join('');
+        try {
+          parseSearch(text, offset);
+          return true;
+        } catch (e) {
+          if (!(e instanceof QueryError)) throw e;
+          return e.position !== undefined && e.position >= offset && e.position <= offset + text.length;
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -3,6 +3,7 @@
 // described in EVENTS; the comment beside each case gives the reasoning.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { AuditEvent } from '../../../event/types.js';
 import { parseSearch } from '../../../query/search/index.js';
 import { QueryError } from '../../../query/errors.js';
@@ -343,6 +344,60 @@ describe('search with the token Bloom filter columns', () => {
     assert.deepEqual(await withBloom('alice'), []);
     assert.deepEqual(await withBloom('alic* hello'), []);
     assert.deepEqual(await ids('alic*'), ['a4', 'a7']);
+  });
+});
+
+describe('search robustness', () => {
+  test('every query that parses runs on DuckDB without an SQL error', async () => {
+    const key = fc.constantFrom(
+      'verb',
+      'user.username',
+      'responseStatus.code',
+      'requestObject',
+      'annotations.authorization.k8s.io/reason',
+      'requestObject.spec.containers.image',
+      '__source__',
+      'sourceIPs',
+      '__tag__:__receive_time__',
+    );
+    const word = fc.stringMatching(/^[a-z0-9'.\-_*?\\é中]{1,8}$/);
+    const value = fc.oneof(
+      word,
+      word.map((w) => `"${w.replace(/["\\]/g, '')} x"`),
+      fc.constant('*'),
+      fc.constant('""'),
+    );
+    const leaf = fc.oneof(
+      word,
+      fc.tuple(key, value).map(([k, v]) => `${k}: ${v}`),
+      fc
+        .tuple(key, fc.constantFrom('>', '>=', '<', '=', '<='), fc.integer({ min: -5, max: 500 }))
+        .map(([k, op, n]) => `${k} ${op} ${n}`),
+      fc
+        .tuple(key, fc.integer({ min: 0, max: 300 }), fc.integer({ min: 300, max: 600 }))
+        .map(([k, a, b]) => `${k} in [${a} ${b})`),
+      word.map((w) => `#"${w.replace(/["\\]/g, '')} b"`),
+    );
+    const query = fc.array(fc.tuple(fc.constantFrom('', 'and ', 'or ', 'not ', 'and not '), leaf), {
+      minLength: 1,
+      maxLength: 5,
+    });
+    await fc.assert(
+      fc.asyncProperty(query, fc.boolean(), async (parts, paren) => {
+        let text = parts.map(([op, l], i) => (i === 0 ? l : `${op}${l}`)).join(' ');
+        if (paren) text = `(${text}) or verb:get`;
+        let where: string;
+        try {
+          where = searchToDuckDb(parseSearch(text));
+        } catch (e) {
+          if (e instanceof QueryError) return true;
+          throw e;
+        }
+        await store.querySql(`SELECT count(*) FROM ${EVENTS_RELATION} WHERE ${where}`);
+        return true;
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 
