@@ -183,6 +183,13 @@ test('exec command URIs: --password=, --token x, bearer tokens; other arguments 
     separate.event.requestURI,
     `/api/v1/namespaces/a/pods/p/exec?command=vault&command=--token&command=[REDACTED+command+argument+sha256:${h('hvs.ABC')}]&stdout=true`,
   );
+  const inline = redactEvent(
+    ev({ requestURI: '/api/v1/namespaces/a/pods/p/exec?command=app&command=--token%3Dabc123' }),
+  );
+  assert.equal(
+    inline.event.requestURI,
+    `/api/v1/namespaces/a/pods/p/exec?command=app&command=--token%3D[REDACTED+command+argument+sha256:${h('abc123')}]`,
+  );
   const bearer = redactEvent(
     ev({
       requestURI:
