@@ -313,6 +313,35 @@ test('simulate: a small log through the default policy, table and JSON', async (
   );
 });
 
+const SAMPLES = join(process.cwd(), '..', 'shared', 'samples');
+
+test(
+  'simulate runs on the real sample logs',
+  { skip: !existsSync(SAMPLES) && 'no ../shared/samples here' },
+  async () => {
+    // demo.log (SOURCES.md): 757 events, RequestReceived 320, ResponseComplete 437, all by
+    // system:admin. None of its requests is a /healthz, /version or /swagger URL nor an Event
+    // object (checked with grep), so under the default policy only the 320 RequestReceived events
+    // (omitted stage) are dropped and the 437 others kept.
+    const s = io();
+    await runSimulate([join(SAMPLES, 'audit2rbac', 'demo.log')], { policy: 'default', json: true }, s);
+    const r = JSON.parse(s.stdout);
+    assert.deepEqual([r.log.events, r.log.rejects], [757, 0]);
+    assert.deepEqual([r.candidate.totals.dropped.events, r.candidate.totals.out.events], [320, 437]);
+    assert.deepEqual(
+      r.candidate.noisiest.users.map((u: { key: string }) => u.key),
+      ['system:admin'],
+    );
+    // falco (SOURCES.md): 51 events in 46 files plus the malformed fal_01_003.json. The mesh
+    // policy's None rules name istiod, leases, Events and health URLs; grep finds those names only
+    // inside ClusterRole bodies, never as the request, so the mesh policy keeps all 51.
+    const falco = io();
+    await runSimulate([join(SAMPLES, 'falco')], { policy: 'mesh', json: true }, falco);
+    const f = JSON.parse(falco.stdout);
+    assert.deepEqual([f.log.events, f.log.rejects, f.candidate.totals.out.events], [51, 1, 51]);
+  },
+);
+
 test(
   'the built CLI runs policy commands (when dist/ exists)',
   { skip: !existsSync('dist/src/cli/main.js') },
