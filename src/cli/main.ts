@@ -8,6 +8,9 @@ import { register as registerDemo } from './demo.js';
 import { register as registerPrune } from './prune.js';
 import { register as registerRejects } from './rejects.js';
 import { register as registerPolicy } from './policy.js';
+import { register as registerSetup } from './setup.js';
+import { register as registerDoctor } from './doctor.js';
+import { register as registerServe } from './serve.js';
 import { UserError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -26,6 +29,9 @@ export function buildProgram(): Command {
     registerPrune,
     registerRejects,
     registerPolicy,
+    registerSetup,
+    registerDoctor,
+    registerServe,
   ]) {
     register(program);
   }

@@ -2,9 +2,11 @@
 // migrated) printed to stderr.
 import { openDuckDbStore, type DuckDbStore } from '../store/duckdb/index.js';
 import { storeLocation, type StoreFlags } from './flags.js';
+import { refuseWhileServed } from './remote.js';
 
-export async function openStoreFromFlags(flags: StoreFlags): Promise<DuckDbStore> {
+export async function openStoreFromFlags(flags: StoreFlags, command = 'this command'): Promise<DuckDbStore> {
   const loc = storeLocation(flags);
+  refuseWhileServed(loc.path, command);
   return openDuckDbStore({
     path: loc.path,
     onNotice: (m) => process.stderr.write(`kaudit: ${m}\n`),
@@ -12,8 +14,12 @@ export async function openStoreFromFlags(flags: StoreFlags): Promise<DuckDbStore
 }
 
 /** Runs `fn` with an open store and always closes it. */
-export async function withStore<T>(flags: StoreFlags, fn: (store: DuckDbStore) => Promise<T>): Promise<T> {
-  const store = await openStoreFromFlags(flags);
+export async function withStore<T>(
+  flags: StoreFlags,
+  fn: (store: DuckDbStore) => Promise<T>,
+  command?: string,
+): Promise<T> {
+  const store = await openStoreFromFlags(flags, command);
   try {
     return await fn(store);
   } finally {

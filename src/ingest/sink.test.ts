@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BackpressureError, IngestSink } from './sink.js';
+import type { IngestRow } from '../store/store.js';
+
+const row = (i: number): IngestRow => ({
+  id: BigInt(i),
+  cluster: 'c',
+  time: 0,
+  timeUs: 0,
+  source: 's',
+  raw: '{}',
+});
+
+/** A store stand-in that records batches and can be held up. */
+function slowStore() {
+  const batches: number[] = [];
+  const seen = new Set<bigint>();
+  let release: () => void = () => {};
+  let gate = new Promise<void>((r) => (release = r));
+  return {
+    batches,
+    open() {
+      release();
+    },
+    hold() {
+      gate = new Promise<void>((r) => (release = r));
+    },
+    async ingest(rows: IngestRow[]) {
+      await gate;
+      batches.push(rows.length);
+      let stored = 0;
+      for (const r of rows) if (!seen.has(r.id)) (seen.add(r.id), stored++);
+      return { stored, duplicates: rows.length - stored };
+    },
+  };
+}
+
+test('writes resolve only after the store call returns, batched by size', async () => {
+  const store = slowStore();
+  const sink = new IngestSink(store, { maxBatchRows: 4, maxDelayMs: 10_000 });
+  let done = false;
+  const p = sink.write([row(1), row(2), row(3), row(4), row(5)]).then((r) => ((done = true), r));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(done, false, 'not durable yet');
+  store.open();
+  assert.deepEqual(await p, { stored: 5, duplicates: 0 });
+  assert.deepEqual(store.batches, [5]); // one caller's rows are never split
+  await sink.close();
+});
+
+test('a full queue refuses at once with BackpressureError instead of buffering', async () => {
+  const store = slowStore();
+  const sink = new IngestSink(store, { maxBatchRows: 2, maxQueuedRows: 3, maxDelayMs: 1 });
+  const first = sink.write([row(1), row(2)]); // taken by the writer, held in the store
+  await new Promise((r) => setTimeout(r, 20));
+  const second = sink.write([row(3), row(4), row(5)]); // queued: 3 rows
+  await assert.rejects(
+    sink.write([row(6)]),
+    (e: unknown) => e instanceof BackpressureError && e.retryAfterSeconds === 1,
+  );
+  store.open();
+  assert.deepEqual(await first, { stored: 2, duplicates: 0 });
+  assert.deepEqual(await second, { stored: 3, duplicates: 0 });
+  await sink.close();
+});
+
+test('a store failure rejects the callers of that batch only', async () => {
+  let fail = true;
+  const sink = new IngestSink(
+    {
+      async ingest(rows: IngestRow[]) {
+        if (fail) throw new Error('disk full');
+        return { stored: rows.length, duplicates: 0 };
+      },
+    },
+    { maxDelayMs: 1 },
+  );
+  await assert.rejects(sink.write([row(1)]), /disk full/);
+  fail = false;
+  assert.deepEqual(await sink.write([row(2)]), { stored: 1, duplicates: 0 });
+  await sink.close();
+});

@@ -1,0 +1,152 @@
+// `kaudit serve` as a running process: the store it owns, the ingest sink, the HTTP API, the
+// `<db>.serve.json` handshake file, background retention and metrics, and recreating the store
+// when its file is deleted while it runs.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { openDuckDbStore, type DuckDbStore } from '../store/duckdb/index.js';
+import { IngestSink } from '../ingest/sink.js';
+import { ingestTransforms } from '../cli/transforms.js';
+import { applyRetention, configuredRetention, setRetention } from '../store/retention.js';
+import { TokenAuth } from './auth.js';
+import { checkExposure, isLoopback, type ServerConfig } from './config.js';
+import { createMetrics } from './metrics.js';
+import { buildApp } from './app.js';
+
+export interface ServeOptions {
+  dbPath: string;
+  config: ServerConfig;
+  /** Where log lines go (structured JSON, one per line). */
+  logStream?: NodeJS.WritableStream;
+  /** How often to look for a deleted store file and refresh gauges, ms. */
+  housekeepingMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+export function serveInfoPath(dbPath: string): string {
+  return `${dbPath}.serve.json`;
+}
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const { config, dbPath } = opts;
+  checkExposure(config);
+  const logStream = opts.logStream ?? process.stderr;
+  const log = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) => {
+    logStream.write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }) + '\n');
+  };
+  const metrics = createMetrics();
+  const open = () => openDuckDbStore({ path: dbPath, onNotice: (m) => log('info', m) });
+  let store: DuckDbStore = await open();
+  let ready = true;
+  if (config.retention) await setRetention(store, config.retention);
+  const transforms = await ingestTransforms({ policy: config.policy, redact: config.redact });
+
+  const sink = new IngestSink(
+    { ingest: (rows) => store.ingest(rows) },
+    {
+      onBatch: (r) => metrics.batchSeconds.observe(r.ms / 1000),
+    },
+  );
+  const localToken = randomBytes(24).toString('hex');
+  const auth = new TokenAuth(
+    [...config.tokens, { name: 'local', token: localToken, role: 'admin' }],
+    isLoopback(config.bind) && config.tokens.length === 0,
+  );
+  const app = await buildApp({
+    config,
+    store: () => store,
+    sink,
+    auth,
+    metrics,
+    transforms,
+    ready: () => ready,
+    log,
+  });
+  await app.listen({ port: config.port, host: config.bind });
+  const addr = app.server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `${config.tls ? 'https' : 'http'}://${host}:${addr.port}`;
+  const infoPath = serveInfoPath(dbPath);
+  writeFileSync(infoPath, JSON.stringify({ pid: process.pid, url, token: localToken, db: dbPath }) + '\n', {
+    mode: 0o600,
+  });
+  chmodSync(infoPath, 0o600);
+  log('info', 'kaudit serve started', {
+    url,
+    db: dbPath,
+    webhook: config.webhook.enabled,
+    auth: auth.isOpen ? 'open (loopback, no tokens)' : 'tokens',
+  });
+
+  let recreating = false;
+  const housekeeping = async () => {
+    if (recreating) return;
+    if (!existsSync(dbPath)) {
+      recreating = true;
+      ready = false;
+      log('warn', 'the store file was deleted while kaudit serve ran; recreating it', { db: dbPath });
+      try {
+        // Close first: two DuckDB instances must never hold the same partition files. A batch in
+        // flight fails and its sender retries (the webhook answers 503, a file source re-reads).
+        await store.close().catch(() => {});
+        store = await open();
+        metrics.storeRecreated.inc();
+        writeFileSync(
+          infoPath,
+          JSON.stringify({ pid: process.pid, url, token: localToken, db: dbPath }) + '\n',
+          { mode: 0o600 },
+        );
+        log('info', 'store recreated; collection goes on', { db: dbPath });
+      } catch (e) {
+        log('error', 'recreating the store failed', { error: (e as Error).message });
+      } finally {
+        recreating = false;
+        ready = true;
+      }
+    }
+    try {
+      metrics.storeBytes.set(store.sizeBytes());
+      metrics.queuedRows.set(sink.pending);
+      const newest = await store.newestEventTime();
+      if (newest !== null) {
+        metrics.newestEventTime.set(newest);
+        metrics.newestEventAge.set(Math.max(0, Date.now() / 1000 - newest));
+      }
+    } catch (e) {
+      log('warn', 'metrics refresh failed', { error: (e as Error).message });
+    }
+  };
+  const houseTimer = setInterval(() => void housekeeping(), opts.housekeepingMs ?? 2000);
+  const retentionTimer = setInterval(
+    () =>
+      void (async () => {
+        const r = await configuredRetention(store);
+        const dropped = await applyRetention(store, r.seconds);
+        if (dropped.partitions.length) log('info', 'retention dropped partitions', dropped);
+      })().catch((e) => log('warn', 'retention failed', { error: (e as Error).message })),
+    3600_000,
+  );
+  void housekeeping();
+
+  let closed = false;
+  return {
+    url,
+    token: localToken,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(houseTimer);
+      clearInterval(retentionTimer);
+      await app.close();
+      await sink.close();
+      await store.close();
+      rmSync(infoPath, { force: true });
+      log('info', 'kaudit serve stopped');
+    },
+  };
+}
