@@ -24,6 +24,7 @@ export { applyPolicyToEvent, applyDecision, stripManagedFields, type PolicyActio
 export {
   redactEvent,
   redactionProfileFrom,
+  loadRedactionProfile,
   DEFAULT_REDACTION_PROFILE,
   type RedactionProfile,
 } from './redact.js';

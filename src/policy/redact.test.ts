@@ -3,7 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { DEFAULT_REDACTION_PROFILE, redactEvent, redactionProfileFrom } from './redact.js';
+import {
+  DEFAULT_REDACTION_PROFILE,
+  loadRedactionProfile,
+  redactEvent,
+  redactionProfileFrom,
+} from './redact.js';
 import type { AuditEvent } from '../event/types.js';
 
 const h = (v: string) => createHash('sha256').update(v).digest('hex').slice(0, 8);
@@ -248,4 +253,25 @@ test('the profile is configurable: switches, key pattern and an HMAC key', () =>
   assert.throws(() => redactionProfileFrom({ secretdata: true }), /not a redaction setting/);
   assert.throws(() => redactionProfileFrom({ configMapKeyPattern: '(' }), /not a valid regular expression/);
   assert.equal(DEFAULT_REDACTION_PROFILE.secretData, true);
+});
+
+test('a redaction profile file: YAML keys over the default, errors name the file', () => {
+  const p = loadRedactionProfile('configMapKeyPattern: "^db_"\ntokenRequests: false\n', 'r.yaml');
+  assert.equal(p.configMapKeyPattern, '^db_');
+  assert.equal(p.tokenRequests, false);
+  assert.equal(p.secretData, true);
+  const cm = ev({
+    objectRef: { resource: 'configmaps' },
+    requestObject: { data: { db_pass: 'x', password: 'y' } },
+  });
+  assert.deepEqual((redactEvent(cm, p).event.requestObject as any).data, {
+    db_pass: mark('configmap value', 'x'),
+    password: 'y',
+  });
+  assert.throws(
+    () => loadRedactionProfile('secretData: maybe\n', 'r.yaml'),
+    /r\.yaml: redaction\.secretData must be true or false/,
+  );
+  assert.throws(() => loadRedactionProfile('- a\n', 'r.yaml'), /must be a mapping/);
+  assert.throws(() => loadRedactionProfile('a: [1,\n', 'r.yaml'), /not valid YAML/);
 });

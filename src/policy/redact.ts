@@ -18,6 +18,8 @@
 // a key of your own instead. Events the profile does not concern are returned as the same object
 // after a few string comparisons; the input is never modified.
 import { createHash, createHmac } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
+import { UserError } from '../cli/errors.js';
 import type { AuditEvent } from '../event/types.js';
 
 export interface RedactionProfile {
@@ -403,4 +405,31 @@ export function redactionProfileFrom(config: Record<string, unknown>): Redaction
     }
   }
   return out;
+}
+
+/**
+ * Reads a redaction profile file (YAML or JSON, the keys of RedactionProfile, e.g.
+ * `configMapKeyPattern: "password|token"` or `hashKey: …`); unknown keys and wrong types are
+ * UserErrors naming the file.
+ */
+export function loadRedactionProfile(text: string, fileName: string): RedactionProfile {
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (err) {
+    throw new UserError(
+      `${fileName} is not valid YAML or JSON (${(err as Error).message.split('\n')[0]}); fix the syntax.`,
+    );
+  }
+  if (value === null || value === undefined) return { ...DEFAULT_REDACTION_PROFILE };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new UserError(
+      `${fileName} must be a mapping of redaction settings (secretData, configMapKeyPattern, …).`,
+    );
+  }
+  try {
+    return redactionProfileFrom(value as Record<string, unknown>);
+  } catch (err) {
+    throw new UserError(`${fileName}: ${(err as Error).message}; fix the setting.`);
+  }
 }
