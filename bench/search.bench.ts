@@ -4,7 +4,7 @@
 // times a naive substring scan of `_text` (`contains`), the floor any full-text search pays.
 //
 //   npm run build && node dist/bench/search.bench.js [--events N] [--runs R] [--db FILE]
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeEventObject } from '../src/event/decode.js';
@@ -151,9 +151,18 @@ function makeEvent(i: number, r: () => number): AuditEvent {
   return ev;
 }
 
+/** Bytes on disk of a store: its main file plus the partition files beside it. */
+function storeBytes(db: string): number {
+  let total = statSync(db).size;
+  const parts = `${db}.parts`;
+  if (existsSync(parts)) for (const f of readdirSync(parts)) total += statSync(join(parts, f)).size;
+  return total;
+}
+
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'kaudit-search-bench-'));
-  const db = arg('db', join(dir, 'bench.duckdb'));
+  // A throw-away store unless --db names one to keep.
+  const dir = process.argv.includes('--db') ? null : mkdtempSync(join(tmpdir(), 'kaudit-search-bench-'));
+  const db = dir ? join(dir, 'bench.duckdb') : arg('db', '');
   const store = await openDuckDbStore({ path: db });
   try {
     const r = rng(42);
@@ -174,7 +183,7 @@ async function main(): Promise<void> {
     }
     const ingestS = (performance.now() - t0) / 1000;
     console.log(
-      `${EVENTS} events, mean event ${Math.round(bytes / EVENTS)} bytes, ingest ${ingestS.toFixed(1)} s, file ${(statSync(db).size / 1e6).toFixed(0)} MB`,
+      `${EVENTS} events, mean event ${Math.round(bytes / EVENTS)} bytes, ingest ${ingestS.toFixed(1)} s, store ${(storeBytes(db) / 1e6).toFixed(0)} MB`,
     );
 
     const time = async (where: string): Promise<{ ms: number; count: number }> => {
@@ -222,7 +231,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await store.close();
-    if (!process.argv.includes('--db')) rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 
