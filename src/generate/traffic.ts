@@ -260,6 +260,28 @@ export class Emitter {
   }
 }
 
+/** A Request with every field present, in one order (one object shape for the whole run). */
+export function requestOf(f: Request): Request {
+  return {
+    user: f.user,
+    username: f.username,
+    groups: f.groups,
+    impersonatedUser: f.impersonatedUser,
+    sourceIPs: f.sourceIPs,
+    userAgent: f.userAgent,
+    verb: f.verb,
+    uri: f.uri,
+    target: f.target,
+    latencyUs: f.latencyUs,
+    sessionUs: f.sessionUs,
+    code: f.code,
+    status: f.status,
+    annotations: f.annotations,
+    requestObject: f.requestObject,
+    responseObject: f.responseObject,
+  };
+}
+
 export function objectRef(t: Target): string {
   let s = '{"resource":"' + t.resource + '"';
   if (t.namespace) s += ',"namespace":"' + t.namespace + '"';
@@ -445,18 +467,34 @@ export class Traffic {
     return a;
   }
 
-  private base(p: Principal, verb: string, uri: string, target: Target | undefined, latencyUs: number) {
+  /**
+   * The common fields of a request. Every optional field is present (undefined) so that all
+   * requests share one object shape and property reads in Emitter.prepare stay monomorphic.
+   */
+  private base(
+    p: Principal,
+    verb: string,
+    uri: string,
+    target: Target | undefined,
+    latencyUs: number,
+  ): Request {
     return {
       user: p.json,
       username: p.username,
       groups: p.groups,
+      impersonatedUser: undefined,
       sourceIPs: this.ip(p),
       userAgent: this.ua(p),
       verb,
       uri,
       target,
       latencyUs,
+      sessionUs: undefined,
       code: 200,
+      status: undefined,
+      annotations: '{}',
+      requestObject: undefined,
+      responseObject: undefined,
     };
   }
 
@@ -1603,7 +1641,7 @@ export class Traffic {
       if (anonymous) {
         const t = target;
         this.e.request(
-          {
+          requestOf({
             ...common,
             user: '{"username":"system:anonymous","groups":["system:unauthenticated"]}',
             username: 'system:anonymous',
@@ -1613,18 +1651,18 @@ export class Traffic {
               ? forbidden('system:anonymous', verb, t)
               : `{"metadata":{},"status":"Failure","message":"forbidden: User \\"system:anonymous\\" cannot get path \\"${path}\\"","reason":"Forbidden","details":{},"code":403}`,
             annotations: FORBID,
-          },
+          }),
           at,
         );
       } else {
         this.e.request(
-          {
+          requestOf({
             ...common,
             user: '{}',
             code: 401,
             status: `{"metadata":{},"status":"Failure","message":"${withToken ? 'Authentication failed, attempted: bearer' : 'Authentication failed, no credentials provided'}","reason":"Unauthorized","code":401}`,
             annotations: '{}',
-          },
+          }),
           at,
         );
       }
@@ -1663,21 +1701,23 @@ export class Traffic {
     ]);
     const uri = path.replace('?verbose', '?verbose=');
     const discovery = path.startsWith('/.well-known') || path.startsWith('/openid');
-    this.e.request({
-      user: '{"username":"system:anonymous","groups":["system:unauthenticated"]}',
-      username: 'system:anonymous',
-      groups: ['system:unauthenticated'],
-      sourceIPs: `["${ip}"]`,
-      userAgent: fromInternet ? 'Blackbox Exporter/0.25.0' : 'kube-probe/1.30',
-      verb: 'get',
-      uri,
-      latencyUs: this.rng.int(100, 2000),
-      code: 200,
-      annotations: this.allow(
-        discovery
-          ? 'RBAC: allowed by ClusterRoleBinding "system:service-account-issuer-discovery" of ClusterRole "system:service-account-issuer-discovery" to Group "system:unauthenticated"'
-          : 'RBAC: allowed by ClusterRoleBinding "system:public-info-viewer" of ClusterRole "system:public-info-viewer" to Group "system:unauthenticated"',
-      ),
-    });
+    this.e.request(
+      requestOf({
+        user: '{"username":"system:anonymous","groups":["system:unauthenticated"]}',
+        username: 'system:anonymous',
+        groups: ['system:unauthenticated'],
+        sourceIPs: `["${ip}"]`,
+        userAgent: fromInternet ? 'Blackbox Exporter/0.25.0' : 'kube-probe/1.30',
+        verb: 'get',
+        uri,
+        latencyUs: this.rng.int(100, 2000),
+        code: 200,
+        annotations: this.allow(
+          discovery
+            ? 'RBAC: allowed by ClusterRoleBinding "system:service-account-issuer-discovery" of ClusterRole "system:service-account-issuer-discovery" to Group "system:unauthenticated"'
+            : 'RBAC: allowed by ClusterRoleBinding "system:public-info-viewer" of ClusterRole "system:public-info-viewer" to Group "system:unauthenticated"',
+        ),
+      }),
+    );
   }
 }
