@@ -12,6 +12,7 @@ import { TokenAuth } from './auth.js';
 import { checkExposure, isLoopback, type ServerConfig } from './config.js';
 import { createMetrics } from './metrics.js';
 import { buildApp } from './app.js';
+import { FileSource, SettingsCheckpointStore, type FileSourceStats } from '../ingest/tail/index.js';
 
 export interface ServeOptions {
   dbPath: string;
@@ -52,6 +53,37 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       onBatch: (r) => metrics.batchSeconds.observe(r.ms / 1000),
     },
   );
+  // File sources: follow the apiserver's log files; checkpoints live in the store's settings.
+  let files: FileSource | null = null;
+  let lastFileStats: FileSourceStats | null = null;
+  if (config.watch.length) {
+    files = new FileSource({
+      patterns: config.watch,
+      startAt: config.startAt,
+      cluster: config.cluster,
+      sink,
+      checkpoints: new SettingsCheckpointStore({
+        getSetting: (k) => store.getSetting(k),
+        setSetting: (k, v) => store.setSetting(k, v),
+      }),
+      transforms,
+      onRejects: (r) => store.addRejects(r),
+      onError: (msg) => log('warn', msg, { source: 'file' }),
+      onNotice: (msg) => log('info', msg, { source: 'file' }),
+    });
+  }
+  const fileMetrics = () => {
+    if (!files) return;
+    const st = files.status();
+    const prev = lastFileStats;
+    const d = (k: keyof FileSourceStats) => st.stats[k] - (prev ? prev[k] : 0);
+    metrics.received.inc({ source: 'file' }, d('eventsRead'));
+    metrics.stored.inc({ source: 'file' }, d('stored'));
+    metrics.duplicates.inc({ source: 'file' }, d('duplicates'));
+    metrics.rejected.inc({ source: 'file', reason: 'not-an-event' }, d('rejected'));
+    lastFileStats = st.stats;
+    for (const f of st.files) metrics.checkpoint.set({ file: f.path }, f.offset);
+  };
   const localToken = randomBytes(24).toString('hex');
   const auth = new TokenAuth(
     [...config.tokens, { name: 'local', token: localToken, role: 'admin' }],
@@ -83,6 +115,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     auth: auth.isOpen ? 'open (loopback, no tokens)' : 'tokens',
   });
 
+  if (files) await files.start();
+
   let recreating = false;
   const housekeeping = async () => {
     if (recreating) return;
@@ -110,6 +144,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       }
     }
     try {
+      fileMetrics();
       metrics.storeBytes.set(store.sizeBytes());
       metrics.queuedRows.set(sink.pending);
       const newest = await store.newestEventTime();
@@ -143,6 +178,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       clearInterval(houseTimer);
       clearInterval(retentionTimer);
       await app.close();
+      if (files) await files.stop();
       await sink.close();
       await store.close();
       rmSync(infoPath, { force: true });
