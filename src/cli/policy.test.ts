@@ -13,6 +13,7 @@ function io(stdin = ''): PolicyIO & { stdout: string; stderr: string } {
   const sink = {
     stdout: '',
     stderr: '',
+    isTTY: true,
     out: (t: string) => {
       sink.stdout += t;
     },
@@ -195,6 +196,13 @@ test('lint: findings with rule, why and fix; --fail-on warning', () => {
   assert.match(s.stdout, /warning \[shadowed\] rule 1: rule 1 can never match/);
   assert.match(s.stdout, /warning \[request-received-kept\] policy:/);
   assert.equal(runLint(p, { failOn: 'warning' }, io()), 1);
+  // Not a terminal: findings are JSON unless --format table (the shared output contract).
+  const piped = { ...io(), isTTY: false, stdout: '' };
+  piped.out = (t: string) => {
+    piped.stdout += t;
+  };
+  runLint(p, {}, piped);
+  assert.equal(JSON.parse(piped.stdout).length, 2);
   const j = io();
   runLint(p, { json: true }, j);
   assert.deepEqual(

@@ -28,12 +28,15 @@ import { renderFindings, renderSimulation, renderWarning } from '../policy/rende
 export interface PolicyIO {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Whether `out` is a terminal (data reports default to a table there, JSON elsewhere). */
+  isTTY?: boolean;
   /** Text of stdin, for `--request -`. */
   stdin?: () => Promise<string>;
 }
 
 const processIO: PolicyIO = {
   out: (t) => process.stdout.write(t),
+  isTTY: process.stdout.isTTY === true,
   err: (t) => process.stderr.write(t),
   stdin: async () => {
     const chunks: Buffer[] = [];
@@ -47,6 +50,13 @@ type Format = 'table' | 'json';
 function formatOf(flags: { format?: string; json?: boolean }): Format {
   if (flags.json) return 'json';
   return flags.format === 'json' ? 'json' : 'table';
+}
+
+/** Data reports (lint findings, simulation) follow the shared contract: table on a terminal, else JSON. */
+function dataFormatOf(flags: { format?: string; json?: boolean }, io: PolicyIO): Format {
+  if (flags.json) return 'json';
+  if (flags.format) return flags.format === 'json' ? 'json' : 'table';
+  return io.isTTY ? 'table' : 'json';
 }
 
 export interface ValidateFlags {
@@ -99,7 +109,7 @@ export interface LintFlags {
 export function runLint(file: string, flags: LintFlags, io: PolicyIO = processIO): number {
   const { policy, warnings, label } = loadPolicyArgument(file);
   const findings = lintPolicy(policy, { kubeVersion: flags.kubeVersion, loadWarnings: warnings });
-  if (formatOf(flags) === 'json') io.out(toJson(findings) + '\n');
+  if (dataFormatOf(flags, io) === 'json') io.out(toJson(findings) + '\n');
   else io.out(renderFindings(findings, label));
   const failOn = flags.failOn ?? 'error';
   const failing =
@@ -235,7 +245,7 @@ export async function runSimulate(
     budgetBytes,
     top,
   });
-  if (formatOf(flags) === 'json') io.out(toJson(report) + '\n');
+  if (dataFormatOf(flags, io) === 'json') io.out(toJson(report) + '\n');
   else io.out(renderSimulation(report));
   return 0;
 }
@@ -269,7 +279,12 @@ Examples:
     .argument('<file>', 'policy file or built-in name')
     .option('--kube-version <version>', 'apiserver release to answer for', DEFAULT_KUBE_VERSION)
     .option('--strict', 'unknown and duplicate fields are errors (the apiserver only warns and drops them)')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']))
+    .addOption(
+      new Option(
+        '--format <format>',
+        'output format: table (one error per line, the default) or json',
+      ).choices(['table', 'json']),
+    )
     .option('--json', 'alias of --format json')
     .addHelpText(
       'after',
@@ -296,7 +311,12 @@ or mis-indented key (verb: instead of verbs:) silently widens a rule. --strict m
         .choices(['error', 'warning', 'info'])
         .default('error'),
     )
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']))
+    .addOption(
+      new Option('--format <format>', 'output format (table on a terminal, else json)').choices([
+        'table',
+        'json',
+      ]),
+    )
     .option('--json', 'alias of --format json')
     .addHelpText(
       'after',
@@ -372,7 +392,12 @@ Examples:
     .option('--budget <size>', 'storage budget, e.g. 10GiB: how many days of the projected volume fit')
     .option('--top <n>', 'entries in each noisiest list', '10');
   addTimeFlags(simulate)
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']))
+    .addOption(
+      new Option('--format <format>', 'output format (table on a terminal, else json)').choices([
+        'table',
+        'json',
+      ]),
+    )
     .option('--json', 'alias of --format json')
     .addHelpText(
       'after',
