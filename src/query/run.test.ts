@@ -379,3 +379,19 @@ test('compare() re-runs the inner aggregate over the window shifted back (§9 U-
     /compare\(\) needs a query time window/,
   );
 });
+
+test('constant GROUP BY / ORDER BY keys are values, not positions; type errors are query errors', async () => {
+  assert.deepEqual(await q('* | select 60 as c, verb group by 1, 2 order by 1, 2'), [
+    [60, 'create'],
+    [60, 'delete'],
+    [60, 'get'],
+  ]);
+  await assert.rejects(q(`* | select atan2('get', verb)`), (err: unknown) => {
+    assert.ok(err instanceof QueryError);
+    assert.equal(
+      err.message,
+      'Unexpected parameters (varchar, varchar) for function atan2; add a CAST to the expected type',
+    );
+    return true;
+  });
+});

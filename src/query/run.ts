@@ -6,6 +6,7 @@ import type { ResultColumn, Store } from '../store/store.js';
 import { duckDbDialect } from '../store/duckdb/dialect/index.js';
 import type { Dialect } from './dialect.js';
 import { compileQuery, type QueryContext } from './index.js';
+import { QueryError } from './errors.js';
 
 export type QueryOutput =
   | { kind: 'sql'; sql: string; columns: ResultColumn[]; rows: unknown[][] }
@@ -43,6 +44,38 @@ function normaliseTimestamp(s: string): string {
   return `${m[1]} ${m[2]}${frac && !/^0+$/.test(frac) ? '.' + frac : ''}`;
 }
 
+/**
+ * The binder checks names, not value types; a call or comparison on values of the wrong type is
+ * refused by the engine. Those are errors in the query (Presto refuses them too), reported as such.
+ */
+function typeError(err: unknown): QueryError | undefined {
+  const first = err instanceof Error ? err.message.split('\n')[0] : '';
+  let m = /^Binder Error: No function matches the given name and argument types '([a-z_0-9]+)\((.*)\)'/.exec(
+    first,
+  );
+  if (m) {
+    const types = m[2]
+      .replace(/STRING_LITERAL/g, 'varchar')
+      .replace(/INTEGER_LITERAL/g, 'integer')
+      .toLowerCase();
+    return new QueryError(
+      `Unexpected parameters (${types}) for function ${m[1]}; add a CAST to the expected type`,
+    );
+  }
+  m = /^Binder Error: Cannot (compare|mix) values of type (\S+) and(?: type)? (\S+)/.exec(first);
+  if (m) {
+    const t = (x: string) =>
+      x
+        .replace(/STRING_LITERAL/, 'varchar')
+        .replace(/INTEGER_LITERAL/, 'integer')
+        .toLowerCase();
+    return new QueryError(
+      `Cannot ${m[1]} ${t(m[2])} with ${t(m[3])}; add a CAST so both sides have the same type`,
+    );
+  }
+  return undefined;
+}
+
 export async function runQuery(
   store: Store,
   text: string,
@@ -50,7 +83,12 @@ export async function runQuery(
   opts: RunOptions = {},
 ): Promise<QueryOutput> {
   const compiled = compileQuery(text, ctx, dialectFor(store));
-  const result = await store.querySql(compiled.sql, opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {});
+  let result;
+  try {
+    result = await store.querySql(compiled.sql, opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {});
+  } catch (err) {
+    throw typeError(err) ?? err;
+  }
   if (compiled.kind === 'search') {
     const events = result.rows.map((row) => {
       const [raw, time, source, cluster] = row;

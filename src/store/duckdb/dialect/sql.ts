@@ -111,7 +111,7 @@ export class SqlRenderer {
     ];
     if (sel.from) parts.push(`FROM ${this.from(sel.from)}`);
     if (sel.where) parts.push(`WHERE ${this.expr(sel.where)}`);
-    if (sel.groupBy.length) parts.push(`GROUP BY ${sel.groupBy.map((g) => this.expr(g)).join(', ')}`);
+    if (sel.groupBy.length) parts.push(`GROUP BY ${sel.groupBy.map((g) => this.key(g)).join(', ')}`);
     if (sel.having) parts.push(`HAVING ${this.expr(sel.having)}`);
     if (sel.orderBy.length) parts.push(`ORDER BY ${this.orderBy(sel.orderBy)}`);
     let sql = parts.join(' ');
@@ -153,10 +153,27 @@ export class SqlRenderer {
 
   orderBy(items: OrderItem[]): string {
     return items
-      .map(
-        (o) => `${this.expr(o.expr)} ${o.desc ? 'DESC' : 'ASC'} NULLS ${(o.nulls ?? 'last').toUpperCase()}`,
-      )
+      .map((o) => `${this.key(o.expr)} ${o.desc ? 'DESC' : 'ASC'} NULLS ${(o.nulls ?? 'last').toUpperCase()}`)
       .join(', ');
+  }
+
+  /**
+   * A GROUP BY / ORDER BY key. Ordinals and aliases were already replaced by the select item's
+   * expression; when that is a constant, DuckDB would read a bare integer as a position again (and
+   * refuse other literals), so a constant is written as a cast, which is a plain value.
+   */
+  private key(e: Expr): string {
+    if (e.kind === 'literal') {
+      const type = {
+        integer: 'BIGINT',
+        decimal: 'DOUBLE',
+        string: 'VARCHAR',
+        boolean: 'BOOLEAN',
+        null: 'VARCHAR',
+      }[e.literal];
+      return `CAST(${this.expr(e)} AS ${type})`;
+    }
+    return this.expr(e);
   }
 
   column(b: ColumnBinding): string {
