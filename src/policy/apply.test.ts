@@ -133,3 +133,26 @@ test('managedFields are stripped from list items and table rows', () => {
   assert.equal(r.event?.level, 'RequestResponse');
   assert.deepEqual((r.event?.responseObject as any).items[0], { metadata: { name: 'a' } });
 });
+
+test('below Request, mutating-webhook patch annotations go too; other annotations stay', () => {
+  const input = event({
+    annotations: {
+      'authorization.k8s.io/decision': 'allow',
+      'mutation.webhook.admission.k8s.io/round_0_index_0': '{"mutated":true}',
+      'patch.webhook.admission.k8s.io/round_0_index_0': '{"patch":[]}',
+    },
+  });
+  const r = applyPolicyToEvent(input, compiled);
+  assert.deepEqual(r.event?.annotations, {
+    'authorization.k8s.io/decision': 'allow',
+    'mutation.webhook.admission.k8s.io/round_0_index_0': '{"mutated":true}',
+  });
+  assert.equal(Object.keys(input.annotations ?? {}).length, 3, 'the input keeps its annotations');
+  const cm = event({
+    objectRef: { resource: 'configmaps', namespace: 'default' },
+    annotations: { 'patch.webhook.admission.k8s.io/round_0_index_0': '{}' },
+  });
+  assert.deepEqual(applyPolicyToEvent(cm, compiled).event?.annotations, {
+    'patch.webhook.admission.k8s.io/round_0_index_0': '{}',
+  });
+});

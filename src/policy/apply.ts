@@ -1,6 +1,7 @@
 // The ingest filter: apply a policy to an already-recorded Event, as the apiserver would have
 // when recording it (../shared/spec/k8s-audit.md §1.2, §2.1). Level None and omitted stages drop
-// the event; a lower level strips the bodies it would not have recorded; omitManagedFields strips
+// the event; a lower level strips the bodies (and webhook patch annotations) it would not have
+// recorded; omitManagedFields strips
 // metadata.managedFields from both bodies (list items and table rows included). The input is never
 // modified: a changed event is a new object.
 import type { AuditEvent } from '../event/types.js';
@@ -17,6 +18,7 @@ export interface AppliedPolicy {
 }
 
 const REQUEST_RANK = levelRank('Request');
+const PATCH_ANNOTATION_PREFIX = 'patch.webhook.admission.k8s.io/';
 const REQUEST_RESPONSE_RANK = levelRank('RequestResponse');
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -70,6 +72,16 @@ export function applyDecision(event: AuditEvent, decision: PolicyDecision): Audi
   const edit = (): AuditEvent => (out === event ? (out = { ...event }) : out);
   if (rank < REQUEST_RANK && 'requestObject' in event) delete edit().requestObject;
   if (rank < REQUEST_RESPONSE_RANK && 'responseObject' in event) delete edit().responseObject;
+  // Annotations recorded with a minimum level go below it too: the JSON patches of mutating
+  // webhooks need Request (k8s-audit.md §2.1, A:pkg/admission/plugin/webhook/mutating/dispatcher.go).
+  if (rank < REQUEST_RANK && event.annotations) {
+    const keys = Object.keys(event.annotations).filter((k) => k.startsWith(PATCH_ANNOTATION_PREFIX));
+    if (keys.length > 0) {
+      const annotations = { ...event.annotations };
+      for (const k of keys) delete annotations[k];
+      edit().annotations = annotations;
+    }
+  }
   if (decision.omitManagedFields) {
     for (const key of ['requestObject', 'responseObject'] as const) {
       if (!(key in out)) continue;
