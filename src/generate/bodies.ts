@@ -38,7 +38,9 @@ export class Template {
   }
 }
 
-const q = (s: string) => '"' + goStringBody(s) + '"';
+/** A JSON string literal; plain quoting for the names, ids, IPs and times the generator makes. */
+const SAFE = /^[\w.:/+@ -]*$/;
+const q = (s: string) => (SAFE.test(s) ? '"' + s + '"' : '"' + goStringBody(s) + '"');
 
 function managedEntry(manager: string, operation: string, time: unknown, fields: unknown, sub?: string) {
   const e: Record<string, unknown> = {

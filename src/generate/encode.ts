@@ -64,6 +64,8 @@ export function goDuration(seconds: number): string {
   return h > 0 ? `${h}h${m}m${sec}s` : `${m}m${sec}s`;
 }
 
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+const THREE_DIGITS_Z = THREE_DIGITS.map((d) => d + 'Z');
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 
 /**
@@ -89,8 +91,9 @@ export class MicroTimeFormatter {
       this.cachedPrefix = this.cachedMinutePrefix + TWO_DIGITS[sec - minute * 60] + '.';
       this.cachedPrefix.charCodeAt(0); // flatten once, reused by every event in this second
     }
-    // 1e6 + fraction has seven digits: dropping the leading 1 leaves the zero-padded six.
-    return this.cachedPrefix + String(1e6 + (us - sec * 1e6)).slice(1) + 'Z';
+    const frac = us - sec * 1e6;
+    const ms = Math.floor(frac / 1000);
+    return this.cachedPrefix + THREE_DIGITS[ms] + THREE_DIGITS_Z[frac - ms * 1000];
   }
 }
 

@@ -6,7 +6,6 @@
 // nearby seeds (1, 2, 3 …) still start from unrelated states.
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-const HEX4 = Array.from({ length: 65536 }, (_, i) => i.toString(16).padStart(4, '0'));
 const ALNUM = 'bcdfghjklmnpqrstvwxz2456789'; // the alphabet Kubernetes uses for generated name suffixes
 
 /** splitmix32 step: a well-mixed 32-bit value from a counter. */
@@ -75,24 +74,32 @@ export class Random {
 
   /** A random (version 4) UUID, the form kube-apiserver uses for auditID and object uids. */
   uuid(): string {
-    // Four hex digits per table lookup keeps this to a handful of concatenations.
     const x = this.u32();
     const y = this.u32();
     const z = this.u32();
     const w = this.u32();
+    // A 256-entry table stays in cache; larger tables were slower in the full generator.
     return (
-      HEX4[x >>> 16] +
-      HEX4[x & 0xffff] +
+      HEX[x >>> 24] +
+      HEX[(x >>> 16) & 255] +
+      HEX[(x >>> 8) & 255] +
+      HEX[x & 255] +
       '-' +
-      HEX4[y >>> 16] +
+      HEX[y >>> 24] +
+      HEX[(y >>> 16) & 255] +
+      '-4' +
+      HEX[(y >>> 8) & 15].slice(1) +
+      HEX[y & 255] +
       '-' +
-      HEX4[0x4000 | (y & 0x0fff)] +
+      HEX[0x80 | ((z >>> 24) & 0x3f)] +
+      HEX[(z >>> 16) & 255] +
       '-' +
-      HEX4[0x8000 | (z >>> 18)] +
-      '-' +
-      HEX4[z & 0xffff] +
-      HEX4[w >>> 16] +
-      HEX4[w & 0xffff]
+      HEX[(z >>> 8) & 255] +
+      HEX[z & 255] +
+      HEX[w >>> 24] +
+      HEX[(w >>> 16) & 255] +
+      HEX[(w >>> 8) & 255] +
+      HEX[w & 255]
     );
   }
 

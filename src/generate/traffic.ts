@@ -498,8 +498,17 @@ export class Traffic {
     };
   }
 
+  private nowIsoSecond = -1;
+  private nowIsoText = '';
+
+  /** The current time as a quoted metav1.Time (seconds), cached for the current second. */
   private nowIso(): string {
-    return quoted(rfc3339Seconds(this.e.now / 1e6));
+    const sec = Math.floor(this.e.now / 1e6);
+    if (sec !== this.nowIsoSecond) {
+      this.nowIsoSecond = sec;
+      this.nowIsoText = '"' + rfc3339Seconds(sec) + '"';
+    }
+    return this.nowIsoText;
   }
 
   private watchQuery(extra: [string, string][] = []): { query: string; sessionUs: number } {
