@@ -313,7 +313,13 @@ export class DuckDbStore implements Store {
       await this.run('BEGIN TRANSACTION');
       let stored: number;
       try {
-        const res = await this.conn.run(insertFromStagingSql(target.alias, EVENTS_RELATION));
+        let min = Infinity;
+        let max = -Infinity;
+        for (const r of rows) {
+          if (r.timeUs < min) min = r.timeUs;
+          if (r.timeUs > max) max = r.timeUs;
+        }
+        const res = await this.conn.run(insertFromStagingSql(target.alias, EVENTS_RELATION, { min, max }));
         stored = Number(res.rowsChanged);
         await this.run('COMMIT');
       } catch (e) {
