@@ -144,3 +144,16 @@ test('a further | stage is a clear error, not a silent truncation', () => {
 test('identifiers starting with a digit must be quoted (Presto)', () => {
   rejects('select 1abc from log', /identifiers must not start with a digit/, '1abc');
 });
+
+test('ORDER BY / LIMIT after the last SELECT of a UNION apply to the whole union', () => {
+  const q = parseSql("select verb from log union all select 'x' order by 1 desc limit 3");
+  assert.equal(q.kind, 'setOp');
+  if (q.kind !== 'setOp') return;
+  assert.equal(q.orderBy.length, 1);
+  assert.equal(q.limit?.count, 3);
+  assert.ok(q.right.kind === 'select' && q.right.orderBy.length === 0 && q.right.limit === undefined);
+  const p = parseSql("(select verb from log order by verb limit 1) union all (select 'x')");
+  assert.ok(
+    p.kind === 'setOp' && p.left.kind === 'select' && p.left.limit?.count === 1 && p.orderBy.length === 0,
+  );
+});

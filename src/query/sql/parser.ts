@@ -150,7 +150,17 @@ class Parser {
       const all = this.acceptKw('all');
       if (!all) this.acceptKw('distinct');
       const right = this.parseQueryTerm();
-      left = { kind: 'setOp', pos: t.pos, op, all, left, right, orderBy: [] };
+      // `a UNION b ORDER BY … LIMIT …`: the trailing clauses belong to the whole set operation.
+      const trailing =
+        right.kind === 'select' && !this.isOp(')', this.tokens[this.i - 1])
+          ? { orderBy: right.orderBy, limit: right.limit }
+          : { orderBy: [], limit: undefined };
+      if (right.kind === 'select' && trailing.orderBy.length + (trailing.limit ? 1 : 0) > 0) {
+        right.orderBy = [];
+        delete right.limit;
+      }
+      left = { kind: 'setOp', pos: t.pos, op, all, left, right, orderBy: trailing.orderBy };
+      if (trailing.limit) left.limit = trailing.limit;
     }
     if (left.kind === 'setOp') {
       if (this.isKw('order')) left.orderBy = this.parseOrderBy();
