@@ -54,3 +54,12 @@ test('MicroTimeFormatter writes six decimals and Z, across minute and day bounda
   assert.equal(f.format(1735689599_500000), '2024-12-31T23:59:59.500000Z');
   assert.equal(rfc3339Seconds(1735689600.9), '2025-01-01T00:00:00Z');
 });
+
+test('rfc3339Seconds agrees with Date across leap years, centuries and month ends', () => {
+  // Every 7919 seconds over 1970–2100 covers all months, leap days (2000, 2024) and 2100 (not leap).
+  for (let t = 0; t < 4_102_444_800; t += 7_919 * 97) {
+    assert.equal(rfc3339Seconds(t), new Date(t * 1000).toISOString().slice(0, 19) + 'Z');
+  }
+  assert.equal(rfc3339Seconds(Date.UTC(2024, 1, 29, 23, 59, 59) / 1000), '2024-02-29T23:59:59Z');
+  assert.equal(rfc3339Seconds(Date.UTC(2100, 2, 1) / 1000), '2100-03-01T00:00:00Z');
+});

@@ -99,5 +99,35 @@ export class MicroTimeFormatter {
 
 /** Kubernetes metav1.Time (`2006-01-02T15:04:05Z`, seconds precision) for object bodies. */
 export function rfc3339Seconds(unixSeconds: number): string {
-  return new Date(Math.floor(unixSeconds) * 1000).toISOString().slice(0, 19) + 'Z';
+  // Civil date from days since the epoch (H. Hinnant's algorithm): no Date object per call.
+  const t = Math.floor(unixSeconds);
+  const days = Math.floor(t / 86400);
+  const sod = t - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const hh = Math.floor(sod / 3600);
+  const mm = Math.floor((sod - hh * 3600) / 60);
+  return (
+    y +
+    '-' +
+    TWO_DIGITS[m] +
+    '-' +
+    TWO_DIGITS[d] +
+    'T' +
+    TWO_DIGITS[hh] +
+    ':' +
+    TWO_DIGITS[mm] +
+    ':' +
+    TWO_DIGITS[sod % 60] +
+    'Z'
+  );
 }

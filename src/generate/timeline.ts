@@ -100,67 +100,56 @@ export class Timeline {
 
 /** A min-heap of events scheduled for later (second stages of long requests, bursts). */
 export class DeferredQueue {
-  private times: number[] = [];
-  private seqs: number[] = [];
-  private lines: string[] = [];
-  private clusters: number[] = [];
+  private heap: { time: number; seq: number; cluster: number; line: string }[] = [];
   private seq = 0;
 
   get size(): number {
-    return this.times.length;
+    return this.heap.length;
   }
 
   /** The earliest scheduled time (Infinity when empty). */
   peekTime(): number {
-    return this.times.length ? this.times[0] : Infinity;
+    return this.heap.length ? this.heap[0].time : Infinity;
   }
 
-  push(timeUs: number, cluster: number, line: string): void {
-    const seq = this.seq++;
-    let i = this.times.length;
-    this.times.push(timeUs);
-    this.seqs.push(seq);
-    this.lines.push(line);
-    this.clusters.push(cluster);
+  push(time: number, cluster: number, line: string): void {
+    const h = this.heap;
+    const entry = { time, seq: this.seq++, cluster, line };
+    let i = h.length;
+    h.push(entry);
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(i, p)) break;
-      this.swap(i, p);
+      const parent = h[p];
+      if (parent.time < time || (parent.time === time && parent.seq < entry.seq)) break;
+      h[i] = parent;
       i = p;
     }
+    h[i] = entry;
   }
 
   /** Removes the earliest entry; returns its cluster and line. */
   pop(): { cluster: number; line: string } {
-    const top = { cluster: this.clusters[0], line: this.lines[0] };
-    const n = this.times.length - 1;
-    this.swap(0, n);
-    this.times.pop();
-    this.seqs.pop();
-    this.lines.pop();
-    this.clusters.pop();
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < n && this.less(l, m)) m = l;
-      if (r < n && this.less(r, m)) m = r;
-      if (m === i) break;
-      this.swap(i, m);
-      i = m;
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop()!;
+    const n = h.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && earlier(h[r], h[l]) ? r : l;
+        if (!earlier(h[c], last)) break;
+        h[i] = h[c];
+        i = c;
+      }
+      h[i] = last;
     }
     return top;
   }
+}
 
-  private less(a: number, b: number): boolean {
-    return this.times[a] < this.times[b] || (this.times[a] === this.times[b] && this.seqs[a] < this.seqs[b]);
-  }
-
-  private swap(a: number, b: number): void {
-    [this.times[a], this.times[b]] = [this.times[b], this.times[a]];
-    [this.seqs[a], this.seqs[b]] = [this.seqs[b], this.seqs[a]];
-    [this.lines[a], this.lines[b]] = [this.lines[b], this.lines[a]];
-    [this.clusters[a], this.clusters[b]] = [this.clusters[b], this.clusters[a]];
-  }
+function earlier(a: { time: number; seq: number }, b: { time: number; seq: number }): boolean {
+  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
 }

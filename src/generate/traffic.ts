@@ -511,17 +511,35 @@ export class Traffic {
     return this.nowIsoText;
   }
 
-  private watchQuery(extra: [string, string][] = []): { query: string; sessionUs: number } {
+  private readonly encodedSelectors = new Map<string, string>();
+
+  /**
+   * A watch's query string as client-go sends it (keys sorted: allowWatchBookmarks, the selector,
+   * resourceVersion, timeout, timeoutSeconds, watch), written out directly because watches are
+   * frequent. `selector` is `fieldSelector`/`labelSelector` with its value, escaped once.
+   */
+  private watchQuery(selector?: [string, string]): { query: string; sessionUs: number } {
     const timeout = this.rng.int(300, 600);
+    let sel = '';
+    if (selector) {
+      const raw = selector[0] + '\0' + selector[1];
+      sel = this.encodedSelectors.get(raw) ?? '';
+      if (!sel) {
+        sel = '\\u0026' + encodeQuery([selector]);
+        this.encodedSelectors.set(raw, sel);
+      }
+    }
     return {
-      query: encodeQuery([
-        ['allowWatchBookmarks', 'true'],
-        ...extra,
-        ['resourceVersion', String(this.e.cluster.revision - this.rng.int(0, 5000))],
-        ['timeout', goDuration(timeout)],
-        ['timeoutSeconds', String(timeout)],
-        ['watch', 'true'],
-      ]),
+      query:
+        'allowWatchBookmarks=true' +
+        sel +
+        '\\u0026resourceVersion=' +
+        (this.e.cluster.revision - this.rng.int(0, 5000)) +
+        '\\u0026timeout=' +
+        goDuration(timeout) +
+        '\\u0026timeoutSeconds=' +
+        timeout +
+        '\\u0026watch=true',
       sessionUs: timeout * 1e6 + this.rng.int(0, 999_999),
     };
   }
@@ -607,8 +625,8 @@ export class Traffic {
       : { resource: 'services', apiVersion: 'v1' };
     const w = this.watchQuery(
       endpointSlices
-        ? [['labelSelector', '!service.kubernetes.io/headless,!service.kubernetes.io/service-proxy-name']]
-        : [],
+        ? ['labelSelector', '!service.kubernetes.io/headless,!service.kubernetes.io/service-proxy-name']
+        : undefined,
     );
     this.e.request({
       ...this.base(p, 'watch', resourcePath(t) + '?' + w.query, t, this.rng.int(300, 2000)),
@@ -629,7 +647,7 @@ export class Traffic {
       namespace: w.namespace,
       apiVersion: 'v1',
     };
-    const q = this.watchQuery([['fieldSelector', `metadata.name=${name}`]]);
+    const q = this.watchQuery(['fieldSelector', `metadata.name=${name}`]);
     this.e.request({
       ...this.base(pod.node.principal, 'watch', resourcePath(t) + '?' + q.query, t, this.rng.int(300, 2000)),
       sessionUs: q.sessionUs,
