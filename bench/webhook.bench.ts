@@ -67,10 +67,7 @@ async function main(): Promise<void> {
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        setupRequest: (req: Record<string, unknown>) => ({
-          ...req,
-          body: schedule[next++ % schedule.length],
-        }),
+        setupRequest: (req) => ({ ...req, body: schedule[next++ % schedule.length] }),
       },
     ],
   });
