@@ -135,6 +135,11 @@ test('long-running requests are ResponseStarted + ResponseComplete pairs; failed
       assert.equal(first.stage, 'ResponseStarted');
       assert.deepEqual(first.user, {});
       assert.deepEqual(first.annotations, {});
+      assert.match(
+        first.responseStatus.message,
+        /^Authentication failed, (attempted: |no credentials provided)/,
+      );
+      assert.ok(!('reason' in first.responseStatus));
       continue;
     }
     if (longRunning(first)) {

@@ -1687,7 +1687,8 @@ export class Traffic {
             ...common,
             user: '{}',
             code: 401,
-            status: `{"metadata":{},"status":"Failure","message":"${withToken ? 'Authentication failed, attempted: bearer' : 'Authentication failed, no credentials provided'}","reason":"Unauthorized","code":401}`,
+            // authn_audit.go records only the message and, once written, the code.
+            status: `{"metadata":{},"message":"${withToken ? 'Authentication failed, attempted: bearer' : 'Authentication failed, no credentials provided'}","code":401}`,
             annotations: '{}',
           }),
           at,
