@@ -150,3 +150,25 @@ test('doctor exits 1 on a failure and prints one line per check', () => {
   assert.equal(json.ok, false);
   assert.deepEqual(json.summary, { ok: 2, warn: 0, fail: 2 });
 });
+
+test('with --manifest the release defaults to the image tag; --kube-version wins', () => {
+  const manifest = join(FIXTURES, 'half-configured.yaml'); // kube-apiserver:v1.30.2
+  const auto = JSON.parse(runSetupApiserver(flags({ manifest, format: 'json' }), new Set()).stdout);
+  assert.equal(auto.kubeVersion, '1.30');
+  const forced = JSON.parse(
+    runSetupApiserver(flags({ manifest, format: 'json', kubeVersion: '1.36' }), new Set(['kubeVersion']))
+      .stdout,
+  );
+  assert.equal(forced.kubeVersion, '1.36');
+  // A v1beta1 policy suits the 1.23 apiserver a manifest runs, without naming the release.
+  const dir = mkdtempSync(join(tmpdir(), 'kaudit-setup-'));
+  const old = join(dir, 'old.yaml');
+  writeFileSync(old, 'apiVersion: audit.k8s.io/v1beta1\nkind: Policy\nrules:\n- level: Metadata\n');
+  const m123 = join(dir, 'kube-apiserver.yaml');
+  writeFileSync(m123, readFileSync(manifest, 'utf8').replace('v1.30.2', 'v1.23.17'));
+  assert.doesNotThrow(() => runSetupApiserver(flags({ manifest: m123, policy: old }), new Set()));
+  assert.throws(
+    () => runSetupApiserver(flags({ manifest: join(FIXTURES, 'complete.yaml'), policy: old }), new Set()),
+    (e: unknown) => e instanceof UserError && /would stop kube-apiserver 1\.36/.test(e.message),
+  );
+});

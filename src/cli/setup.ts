@@ -42,6 +42,7 @@ const OPTION_KEYS = [
   'compress',
   'webhookConfigPath',
   'caFile',
+  'kubeVersion',
 ];
 
 function wholeNumber(text: string, flag: string): number {
@@ -140,7 +141,7 @@ export function register(program: Command): void {
     )
     .option(
       '--kube-version <version>',
-      'kube-apiserver release the settings are for',
+      'kube-apiserver release the settings are for (with --manifest: its image tag)',
       SETUP_DEFAULTS.kubeVersion,
     )
     .addOption(

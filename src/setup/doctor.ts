@@ -383,7 +383,7 @@ export function runDoctor(input: DoctorInput): DoctorReport {
     } catch (err) {
       if (!input.manifest) {
         throw new UserError(
-          `nothing to check: ${DEFAULT_MANIFEST} ${fsReason(err)} on this machine; run doctor on a control-plane node, or give --manifest, --policy or --log.`,
+          `nothing to check: ${input.root ? onNode(input.root, DEFAULT_MANIFEST) : DEFAULT_MANIFEST} ${fsReason(err)}${input.root ? '' : ' on this machine'}; run doctor on a control-plane node, or give --manifest, --policy or --log.`,
         );
       }
       checks.push(

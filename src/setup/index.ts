@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../cli/errors.js';
-import { parseApiserverManifest } from './manifest.js';
+import { imageKubeVersion, parseApiserverManifest } from './manifest.js';
 import { patchManifest } from './patch.js';
 import { planAudit, type SetupOptions } from './plan.js';
 import type { SetupResult } from './render.js';
@@ -33,9 +33,13 @@ export function runSetup(opts: SetupOptions, manifestPath?: string): SetupResult
   if (!manifestPath) return { kubeVersion: opts.kubeVersion, plan: planAudit(opts) };
   const original = readManifest(manifestPath);
   const manifest = parseApiserverManifest(original, manifestPath);
-  const plan = planAudit(opts, manifest);
+  // Without --kube-version, the release is the one the manifest runs (its image tag).
+  const kubeVersion = opts.explicit.has('kubeVersion')
+    ? opts.kubeVersion
+    : (imageKubeVersion(manifest) ?? opts.kubeVersion);
+  const plan = planAudit({ ...opts, kubeVersion }, manifest);
   return {
-    kubeVersion: opts.kubeVersion,
+    kubeVersion,
     plan,
     manifest: { path: manifestPath, original, patch: patchManifest(manifest, plan, opts) },
   };
