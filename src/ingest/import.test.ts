@@ -301,3 +301,21 @@ test('an apiserver line is stored as written, and its Go escapes read as delimit
   }
   rmSync(d, { recursive: true });
 });
+
+test('a store written by a newer kaudit is refused with a sentence saying to upgrade', async () => {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const d = tmp();
+  const db = join(d, 'k.duckdb');
+  const first = await openDuckDbStore({ path: db });
+  await first.close();
+  const raw = await DuckDBInstance.create(db);
+  const c = await raw.connect();
+  await c.run(`UPDATE kaudit_meta SET value = '99' WHERE key = 'schema_version'`);
+  c.closeSync();
+  raw.closeSync();
+  await assert.rejects(
+    openDuckDbStore({ path: db }),
+    /written by a newer kaudit \(schema 99.*upgrade kaudit/,
+  );
+  rmSync(d, { recursive: true });
+});
