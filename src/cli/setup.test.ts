@@ -7,8 +7,9 @@ import { parse } from 'yaml';
 import { UserError } from './errors.js';
 import { runSetupApiserver, type SetupFlags } from './setup.js';
 import { runDoctorCommand } from './doctor.js';
+import { repoRoot } from '../setup/testing.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'setup');
+const FIXTURES = join(repoRoot(import.meta.dirname), 'test', 'fixtures', 'setup');
 
 function flags(over: Partial<SetupFlags> = {}): SetupFlags {
   return {

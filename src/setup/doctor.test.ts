@@ -6,8 +6,9 @@ import { dirname, join } from 'node:path';
 import { runDoctor } from './doctor.js';
 import { growthRate, inspectLog, logChecks, rotatedFiles } from './logfile.js';
 import { webhookKubeconfig } from './kubeconfig.js';
+import { repoRoot } from './testing.js';
 
-const REPO = join(import.meta.dirname, '..', '..');
+const REPO = repoRoot(import.meta.dirname);
 const FIXTURES = join(REPO, 'test', 'fixtures', 'setup');
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 

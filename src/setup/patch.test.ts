@@ -7,8 +7,9 @@ import { UserError } from '../cli/errors.js';
 import { flagValue, parseApiserverManifest, resolveContainerPath } from './manifest.js';
 import { patchManifest } from './patch.js';
 import { planAudit, SETUP_DEFAULTS, type SetupOptions } from './plan.js';
+import { repoRoot } from './testing.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'setup');
+const FIXTURES = join(repoRoot(import.meta.dirname), 'test', 'fixtures', 'setup');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 
 function options(over: Partial<SetupOptions> = {}): SetupOptions {

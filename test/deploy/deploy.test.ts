@@ -45,7 +45,11 @@ function cliOptions(name: string): Set<string> | undefined {
   return cmd ? new Set(cmd.options.map((o) => o.long!).filter(Boolean)) : undefined;
 }
 
-/** The agent's flags as DESIGN.md "Contracts" names them, until `kaudit agent` exists in this tree. */
+/**
+ * Until `kaudit agent` exists in this tree: DESIGN.md "Contracts" (`--watch`, `--server`, `--token`,
+ * and `--start-at` shared with serve), plus `--checkpoint`, the option the agent's checkpoint file
+ * is named by in src/ingest/tail/checkpoint.ts. Once the command exists its real options are used.
+ */
 const AGENT_CONTRACT = new Set(['--watch', '--server', '--token', '--checkpoint', '--start-at']);
 
 function argFlags(args: string[]): string[] {
