@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ENRICH_FUNCTIONS } from './catalog.js';
-import { enricherFor, registerEnrichFunctions } from './duckdb.js';
+import { enricherFor, enrichOptionsFromEnv, registerEnrichFunctions } from './duckdb.js';
 
 let instance: DuckDBInstance;
 let conn: DuckDBConnection;
@@ -174,4 +174,19 @@ test('every connection can call the functions; the registering one gets the dedu
   } finally {
     other.closeSync();
   }
+});
+
+test('defaults from the environment: KAUDIT_GEO_LOCALE and KAUDIT_THREAT_LISTS', () => {
+  assert.deepEqual(enrichOptionsFromEnv({}), {});
+  assert.deepEqual(
+    enrichOptionsFromEnv({ KAUDIT_GEO_LOCALE: 'zh', KAUDIT_THREAT_LISTS: '/a.txt::/b.txt ' }),
+    {
+      locale: 'zh',
+      threatLists: ['/a.txt', '/b.txt'],
+    },
+  );
+  assert.throws(
+    () => enrichOptionsFromEnv({ KAUDIT_GEO_LOCALE: 'fr' }),
+    /KAUDIT_GEO_LOCALE is 'fr'; set it to 'en' or 'zh'/,
+  );
 });

@@ -25,6 +25,8 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { delimiter } from 'node:path';
+import { UserError } from '../cli/errors.js';
 import {
   ENRICH_FUNCTIONS,
   type EnrichFunction,
@@ -34,9 +36,12 @@ import {
 import { Enricher, type EnricherOptions } from './enricher.js';
 
 export interface EnrichOptions {
-  /** Locale of country names: 'en' (default) or 'zh'. */
+  /** Locale of country names: 'en' or 'zh'. Default: $KAUDIT_GEO_LOCALE, else 'en'. */
   locale?: 'en' | 'zh';
-  /** Files of IPs/CIDRs (one per line, `#` comments) for security_check_ip. */
+  /**
+   * Files of IPs/CIDRs (one per line, `#` comments) for security_check_ip.
+   * Default: $KAUDIT_THREAT_LISTS (paths separated by ':'), else none.
+   */
   threatLists?: string[];
   /** Advanced: data file overrides, cache size, threat-list reload options. */
   enricher?: Omit<EnricherOptions, 'locale' | 'threatLists'>;
@@ -53,6 +58,26 @@ const RETURN_TYPES: Record<EnrichReturnType, DuckDBType> = {
 /** The direct (per-row) UDF name for an entry: `kaudit_ip_to_country` → `kaudit_udf_ip_to_country`. */
 export function udfName(fn: EnrichFunction): string {
   return fn.sqlName.replace(/^kaudit_/, 'kaudit_udf_');
+}
+
+/** The defaults of EnrichOptions from the environment; a bad value is a UserError naming the variable. */
+export function enrichOptionsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<EnrichOptions, 'locale' | 'threatLists'> {
+  const locale = env.KAUDIT_GEO_LOCALE?.trim();
+  if (locale !== undefined && locale !== '' && locale !== 'en' && locale !== 'zh') {
+    throw new UserError(
+      `KAUDIT_GEO_LOCALE is '${locale}'; set it to 'en' or 'zh' (or unset it for English).`,
+    );
+  }
+  const lists = (env.KAUDIT_THREAT_LISTS ?? '')
+    .split(delimiter)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  return {
+    ...(locale ? { locale: locale as 'en' | 'zh' } : {}),
+    ...(lists.length ? { threatLists: lists } : {}),
+  };
 }
 
 // One Enricher per distinct configuration, shared by every connection and store in the process:
