@@ -219,6 +219,11 @@ test('Dockerfile: node:20-slim build stage with npm ci, slim runtime as a non-ro
     build.some(([i, r]) => i === 'RUN' && /npm prune --omit=dev/.test(r)),
     'dev dependencies pruned',
   );
+  // The image compiles the CLI sources without tests (a test importing test/ helpers must not break it).
+  assert.ok(build.some(([i, r]) => i === 'RUN' && r.includes('npx tsc -p deploy/tsconfig.build.json')));
+  const buildConfig = JSON.parse(readFileSync(join(DEPLOY, 'tsconfig.build.json'), 'utf8'));
+  assert.deepEqual(buildConfig.include, ['../src/**/*.ts']);
+  assert.deepEqual(buildConfig.exclude, ['../src/**/*.test.ts']);
   // The lock file is copied before npm ci (reproducible installs).
   const lock = build.findIndex(([i, r]) => i === 'COPY' && r.includes('package-lock.json'));
   const ci = build.findIndex(([i, r]) => i === 'RUN' && /\bnpm ci\b/.test(r));
@@ -240,4 +245,14 @@ test('Dockerfile: node:20-slim build stage with npm ci, slim runtime as a non-ro
       p,
     );
   assert.match(readFileSync(join(REPO, 'bin', 'kaudit.js'), 'utf8'), /\.\.\/dist\/src\/cli\/main\.js/);
+});
+
+test("the image's compile step (deploy/tsconfig.build.json) type-checks without errors", () => {
+  const tsc = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', join(DEPLOY, 'tsconfig.build.json'), '--noEmit'], {
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  // tsc exits non-zero on any error, which would fail the Dockerfile's RUN step.
+  assert.equal(r.status, 0, r.stdout + r.stderr);
 });
