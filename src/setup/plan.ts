@@ -238,7 +238,7 @@ export function planAudit(opts: SetupOptions, manifest?: ApiserverManifest): Aud
       path: hostPathOf(policyPath),
       content: source.text,
       mode: '0600',
-      why: `audit policy (${source.label})`,
+      why: `audit policy ${source.label}`,
     },
   ];
 

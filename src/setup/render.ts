@@ -49,7 +49,7 @@ export function renderSetupText(r: SetupResult): string {
   let step = 1;
   for (const f of r.plan.files) {
     out.push(
-      `## ${step++}. Write ${f.path} (${f.why}; owner root, mode ${f.mode})`,
+      `## ${step++}. Write ${f.path} (owner root, mode ${f.mode}): the ${f.why}`,
       '',
       f.content.trimEnd(),
       '',
