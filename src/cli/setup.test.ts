@@ -116,6 +116,7 @@ test('bad input: one sentence each', () => {
     [{ compress: true, kubeVersion: '1.19' }, /--compress needs kube-apiserver 1\.20/],
     [{ webhook: 'ftp://x/audit/webhook' }, /uses ftp:/],
     [{ manifest: '/nonexistent/kube-apiserver.yaml' }, /does not exist/],
+    [{ manifest: tmpdir() }, /is a directory; give the kube-apiserver\.yaml file/],
     [{ policy: '/nonexistent/policy.yaml' }, /does not exist/],
   ];
   for (const [over, re] of cases) {

@@ -214,4 +214,11 @@ test('--log alone checks just the log; --kube-version overrides the image', () =
   assert.equal(r.kubeVersionFrom, 'option');
   const missing = runDoctor({ log: join(dir, 'nope.log'), nowMs: NOW });
   assert.equal(missing.checks[0].status, 'fail');
+  assert.match(missing.checks[0].fix!, /--audit-log-path/);
+  const directory = runDoctor({ log: dir, nowMs: NOW }).checks[0];
+  assert.deepEqual(
+    [directory.status, directory.fix],
+    ['fail', 'give the audit log file itself (--log FILE)'],
+  );
+  assert.match(directory.message, /is not a regular file/);
 });

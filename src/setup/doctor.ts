@@ -60,6 +60,14 @@ function fsReason(err: unknown): string {
   return `cannot be read (${code ?? String(err)})`;
 }
 
+function logFix(code: string | undefined): string {
+  if (code === 'ENOENT') {
+    return 'check that kube-apiserver runs with this --audit-log-path and a policy (it creates the file at start)';
+  }
+  if (code === 'EACCES' || code === 'EPERM') return 'run doctor as root on the node';
+  return 'give the audit log file itself (--log FILE)';
+}
+
 interface ManifestFacts {
   checks: Check[];
   policyHost?: string;
@@ -471,13 +479,7 @@ export function runDoctor(input: DoctorInput): DoctorReport {
       }
     } catch (err) {
       checks.push(
-        fail(
-          'log.file',
-          `audit log ${label} ${fsReason(err)}`,
-          (err as NodeJS.ErrnoException).code === 'ENOENT'
-            ? 'check that kube-apiserver runs with this --audit-log-path and a policy (it creates the file at start)'
-            : 'run doctor as root on the node',
-        ),
+        fail('log.file', `audit log ${label} ${fsReason(err)}`, logFix((err as NodeJS.ErrnoException).code)),
       );
     }
   }

@@ -23,7 +23,9 @@ function readManifest(path: string): string {
     throw new UserError(
       code === 'ENOENT'
         ? `--manifest ${path} does not exist; give the kube-apiserver static pod manifest (usually /etc/kubernetes/manifests/kube-apiserver.yaml).`
-        : `--manifest ${path} cannot be read (${code}); run as root or copy the file somewhere readable.`,
+        : code === 'EISDIR'
+          ? `--manifest ${path} is a directory; give the kube-apiserver.yaml file in it.`
+          : `--manifest ${path} cannot be read (${code}); run as root or copy the file somewhere readable.`,
     );
   }
 }
