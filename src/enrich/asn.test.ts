@@ -30,6 +30,8 @@ test('looks up inclusive ranges from a small table, in any row order', () => {
   assert.deepEqual(table.lookup(parseIp('10.0.0.255')!), { asn: 65001, organization: 'One' });
   assert.equal(table.lookup(parseIp('10.0.1.0')!), null);
   assert.deepEqual(table.lookup(parseIp('10.0.2.7')!), { asn: 65002, organization: 'Two, Inc.' });
+  // 10.0.4.0/24 = 167773184–167773439: UTF-8 names survive, a CRLF line end does not leak in.
+  assert.deepEqual(table.lookup(parseIp('10.0.4.1')!), { asn: 65003, organization: '阿里云 Société' });
   assert.equal(table.lookup(parseIp('10.0.3.0')!), null);
   assert.equal(table.lookup(parseIp('9.255.255.255')!), null);
   assert.deepEqual(table.lookup(parseIp('2001:db8:ffff::1')!), { asn: 65006, organization: 'Six' });

@@ -13,8 +13,10 @@ interface RangeTable<T extends number | bigint> {
   starts: ArrayLike<T>;
   ends: ArrayLike<T>;
   asns: Uint32Array;
-  organizationIndex: Uint32Array;
-  organizations: string[];
+  /** The file text; each row's organisation is read from it only when looked up. */
+  text: string;
+  orgStart: Uint32Array;
+  orgEnd: Uint32Array;
 }
 
 /** Splits one CSV line with RFC 4180 quoting (`"LLC ""X"""` → `LLC "X"`). */
@@ -53,47 +55,61 @@ export function splitCsvLine(line: string): string[] {
   return fields;
 }
 
+/** Reads `start,end,asn,organisation` lines (numeric start/end) into a sorted range table. */
 function parseTable<T extends number | bigint>(path: string, parse: (text: string) => T): RangeTable<T> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(path, 'latin1');
   } catch (error) {
     throw new Error(
       `Cannot read the IP-to-ASN data ${path} (${(error as Error).message}); reinstall kaudit's dependencies (npm install).`,
     );
   }
-  const rows: { start: T; end: T; asn: number; org: string }[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const [start, end, asn, org] = splitCsvLine(line);
-    rows.push({ start: parse(start), end: parse(end), asn: Number(asn), org: org ?? '' });
-  }
-  rows.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
-  const organizations: string[] = [];
-  const orgIds = new Map<string, number>();
-  const organizationIndex = new Uint32Array(rows.length);
-  const asns = new Uint32Array(rows.length);
-  const starts: T[] = new Array<T>(rows.length);
-  const ends: T[] = new Array<T>(rows.length);
-  rows.forEach((row, i) => {
-    let id = orgIds.get(row.org);
-    if (id === undefined) {
-      id = organizations.push(row.org) - 1;
-      orgIds.set(row.org, id);
+  const starts: T[] = [];
+  const ends: T[] = [];
+  const asnList: number[] = [];
+  const orgStarts: number[] = [];
+  const orgEnds: number[] = [];
+  let sorted = true;
+  // Hand-rolled scan: the IPv4 file has ~400k lines and this runs on the first lookup of a query.
+  // Organisation names stay in the file text until a lookup needs one.
+  let pos = 0;
+  while (pos < text.length) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = text.length;
+    if (eol > pos) {
+      const c1 = text.indexOf(',', pos);
+      const c2 = text.indexOf(',', c1 + 1);
+      const c3 = text.indexOf(',', c2 + 1);
+      const start = parse(text.slice(pos, c1));
+      if (starts.length > 0 && start < starts[starts.length - 1]) sorted = false;
+      starts.push(start);
+      ends.push(parse(text.slice(c1 + 1, c2)));
+      asnList.push(Number(text.slice(c2 + 1, c3)));
+      orgStarts.push(c3 + 1);
+      orgEnds.push(text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol);
     }
-    organizationIndex[i] = id;
-    asns[i] = row.asn;
-    starts[i] = row.start;
-    ends[i] = row.end;
-  });
+    pos = eol + 1;
+  }
+  let order = starts.map((_, i) => i);
+  if (!sorted) order = order.sort((a, b) => (starts[a] < starts[b] ? -1 : starts[a] > starts[b] ? 1 : 0));
+  const pick = <V>(values: V[]) => (sorted ? values : order.map((i) => values[i]));
   const compact = typeof starts[0] === 'number';
   return {
-    starts: compact ? Uint32Array.from(starts as number[]) : starts,
-    ends: compact ? Uint32Array.from(ends as number[]) : ends,
-    asns,
-    organizationIndex,
-    organizations,
+    starts: compact ? Uint32Array.from(pick(starts) as number[]) : pick(starts),
+    ends: compact ? Uint32Array.from(pick(ends) as number[]) : pick(ends),
+    asns: Uint32Array.from(pick(asnList)),
+    text,
+    orgStart: Uint32Array.from(pick(orgStarts)),
+    orgEnd: Uint32Array.from(pick(orgEnds)),
   } as RangeTable<T>;
+}
+
+function organizationAt(table: RangeTable<number | bigint>, row: number): string {
+  const raw = table.text.slice(table.orgStart[row], table.orgEnd[row]);
+  const field = raw.startsWith('"') ? (splitCsvLine(raw)[0] ?? '') : raw;
+  // Read as latin1 so offsets are byte offsets; names are UTF-8.
+  return Buffer.from(field, 'latin1').toString('utf8');
 }
 
 function find<T extends number | bigint>(table: RangeTable<T>, value: T): AsnRecord | null {
@@ -110,7 +126,7 @@ function find<T extends number | bigint>(table: RangeTable<T>, value: T): AsnRec
     }
   }
   if (found < 0 || table.ends[found] < value) return null;
-  return { asn: table.asns[found], organization: table.organizations[table.organizationIndex[found]] };
+  return { asn: table.asns[found], organization: organizationAt(table, found) };
 }
 
 export class AsnTable {

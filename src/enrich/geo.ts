@@ -77,15 +77,22 @@ const regionNames = {
   en: new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' }),
   zh: new Intl.DisplayNames(['zh'], { type: 'region', fallback: 'code' }),
 };
+// ICU lookups cost microseconds each and there are only ~250 codes: remember every answer.
+const nameCache = { en: new Map<string, string>(), zh: new Map<string, string>() };
 
 /** The country or region name for an ISO code in the given language, from ICU (`US` → `United States` / `美国`). */
 export function countryName(code: string, locale: 'en' | 'zh'): string {
-  try {
-    return regionNames[locale].of(code) ?? code;
-  } catch {
-    // Not a well-formed region code: show it as it is rather than fail the query.
-    return code;
+  let name = nameCache[locale].get(code);
+  if (name === undefined) {
+    try {
+      name = regionNames[locale].of(code) ?? code;
+    } catch {
+      // Not a well-formed region code: show it as it is rather than fail the query.
+      name = code;
+    }
+    nameCache[locale].set(code, name);
   }
+  return name;
 }
 
 /** `latitude,longitude` as SLS prints it; DB-IP stores 4 decimals in 32-bit floats, so round back to 4. */
