@@ -16,10 +16,11 @@ test('splitCsvLine handles quoted fields with commas and doubled quotes', () => 
 
 test('looks up inclusive ranges from a small table, in any row order', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kaudit-asn-'));
-  // 10.0.0.0–10.0.0.255 and 10.0.2.0–10.0.2.255, listed out of order; 10.0.1.x is a gap.
+  // 10.0.0.0–10.0.0.255, 10.0.2.0–10.0.2.255 and 10.0.4.0–10.0.4.255, listed out of order;
+  // 10.0.1.x and 10.0.3.x are gaps. The last line ends in CRLF.
   writeFileSync(
     join(dir, 'v4.csv'),
-    '167772672,167772927,65002,"Two, Inc."\n167772160,167772415,65001,One\n',
+    '167772672,167772927,65002,"Two, Inc."\n167772160,167772415,65001,One\n167773184,167773439,65003,阿里云 Société\r\n',
   );
   // 2001:db8::/32 = 0x20010db8 << 96
   const start = 0x20010db8n << 96n;
