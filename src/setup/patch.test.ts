@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import fc from 'fast-check';
 import { parseDocument } from 'yaml';
 import { UserError } from '../cli/errors.js';
 import { flagValue, parseApiserverManifest, resolveContainerPath } from './manifest.js';
@@ -226,5 +227,83 @@ test('layouts kaudit cannot edit safely are refused with one sentence', () => {
   assert.throws(
     () => parseApiserverManifest('kind: Pod\nspec: [\n', 'x.yaml'),
     (e: unknown) => e instanceof UserError && /^x\.yaml:\d+: the manifest is not valid YAML/.test(e.message),
+  );
+});
+
+test('property: any mix of existing audit flags and mounts ends fully configured, keeping set values, idempotently', () => {
+  const base = fixture('kubeadm-no-audit.yaml');
+  const value = (name: string) =>
+    name === 'audit-log-format'
+      ? fc.constantFrom('json', 'legacy')
+      : name === 'audit-log-maxsize'
+        ? fc.constantFrom('0', '50', '100')
+        : name.endsWith('path') || name.endsWith('file')
+          ? fc.constant(
+              name === 'audit-policy-file' ? '/etc/kubernetes/policy.yaml' : '/var/log/kube-audit/audit.log',
+            )
+          : fc.constantFrom('0', '3', '30');
+  const names = [
+    'audit-log-format',
+    'audit-log-maxage',
+    'audit-log-maxbackup',
+    'audit-log-maxsize',
+    'audit-log-path',
+    'audit-policy-file',
+  ];
+  const flagArb = fc.tuple(
+    ...names.map((n) => fc.option(fc.tuple(value(n), fc.boolean()), { nil: undefined })),
+  );
+  const mountArb = fc.record({ policy: fc.boolean(), log: fc.constantFrom('none', 'rw', 'ro') });
+  fc.assert(
+    fc.property(flagArb, mountArb, (flags, mounts) => {
+      const items: string[] = [];
+      const existing = new Map<string, string>();
+      flags.forEach((f, i) => {
+        if (!f) return;
+        const [v, separate] = f;
+        existing.set(names[i], v);
+        items.push(...(separate ? [`    - --${names[i]}`, `    - "${v}"`] : [`    - --${names[i]}=${v}`]));
+      });
+      const policyPath = existing.get('audit-policy-file') ?? '/etc/kubernetes/audit-policy.yml';
+      const logDir = dirname(existing.get('audit-log-path') ?? '/var/log/kubernetes/x');
+      let text = base.replace(
+        '    - --advertise-address=192.168.10.11\n',
+        `${items.map((l) => l + '\n').join('')}    - --advertise-address=192.168.10.11\n`,
+      );
+      const addMount = (path: string, name: string, ro: boolean) => {
+        text = text
+          .replace(
+            '    volumeMounts:\n',
+            `    volumeMounts:\n    - mountPath: ${path}\n      name: ${name}\n${ro ? '      readOnly: true\n' : ''}`,
+          )
+          .replace('  volumes:\n', `  volumes:\n  - hostPath:\n      path: ${path}\n    name: ${name}\n`);
+      };
+      if (mounts.policy) addMount(policyPath, 'pol', true);
+      if (mounts.log !== 'none') addMount(logDir, 'logs', mounts.log === 'ro');
+
+      const r = patch(text);
+      const m = parseApiserverManifest(r.text, 'patched');
+      const keep = (n: string, dflt: string, ok = (v: string) => v !== undefined) => {
+        const v = existing.get(n);
+        return v !== undefined && ok(v) ? v : dflt;
+      };
+      assert.equal(flagValue(m, 'audit-log-format'), 'json');
+      assert.equal(
+        flagValue(m, 'audit-log-maxsize'),
+        keep('audit-log-maxsize', '100', (v) => v !== '0'),
+      );
+      assert.equal(flagValue(m, 'audit-log-maxage'), keep('audit-log-maxage', '7'));
+      assert.equal(flagValue(m, 'audit-log-maxbackup'), keep('audit-log-maxbackup', '10'));
+      assert.equal(flagValue(m, 'audit-policy-file'), policyPath);
+      const policy = resolveContainerPath(m, policyPath);
+      assert.ok(policy.kind === 'host' && policy.hostPath === policyPath);
+      const log = resolveContainerPath(m, logDir);
+      assert.ok(log.kind === 'host' && !log.mount.readOnly && log.hostPath === logDir);
+      // Each audit flag appears once: updated in place, never added a second time.
+      for (const n of names) assert.equal(m.flags.filter((f) => f.name === n).length, 1, n);
+      const again = patch(r.text);
+      assert.equal(again.text, r.text);
+    }),
+    { numRuns: 150 },
   );
 });
