@@ -167,6 +167,13 @@ test('half-configured: both missing mounts fail with the fix, rotation is judged
   assert.equal(statusOf(r.checks, 'rotation.retention'), 'warn');
 });
 
+test('a mounted policy path with no file on the node fails policy.file', () => {
+  const r = runDoctor({ root: node('complete.yaml'), nowMs: NOW });
+  const c = r.checks.find((x) => x.id === 'policy.file')!;
+  assert.equal(c.status, 'fail');
+  assert.equal(c.message, 'policy file /etc/kubernetes/audit-policy.yml does not exist');
+});
+
 test('no auditing at all: the policy flag and the backend fail', () => {
   const r = runDoctor({ root: node('kubeadm-no-audit.yaml'), nowMs: NOW });
   assert.equal(statusOf(r.checks, 'manifest.policy-flag'), 'fail');
