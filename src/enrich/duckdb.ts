@@ -101,8 +101,16 @@ function toDuckDb(value: ReturnType<EnrichFunction['evaluate']>, returns: Enrich
   return value as string | boolean;
 }
 
+/** Distinct argument tuples whose answers a function keeps (then it starts over). */
+const MEMO_LIMIT = 100_000;
+
 function scalarFunction(fn: EnrichFunction, enricher: Enricher, name: string): DuckDBScalarFunction {
   const arity = fn.params.length;
+  // Answers by argument tuple, across vectors and queries: a plain Map lookup is the cheapest thing
+  // that can happen per row (the Enricher's own cache refreshes recency on every hit). Dropped whole
+  // when it grows past MEMO_LIMIT, and for security_check_ip whenever a threat list is reloaded.
+  const memo = new Map<string, DuckDBValue>();
+  let generation = enricher.threatListGeneration;
   return DuckDBScalarFunction.create({
     name,
     parameterTypes: fn.params.map((p) => PARAM_TYPES[p]),
@@ -111,9 +119,15 @@ function scalarFunction(fn: EnrichFunction, enricher: Enricher, name: string): D
     volatile: fn.sqlName === 'kaudit_security_check_ip',
     mainFunction: (info, input, output) => {
       try {
-        if (fn.sqlName === 'kaudit_security_check_ip') enricher.refreshThreatLists();
+        if (fn.sqlName === 'kaudit_security_check_ip') {
+          enricher.refreshThreatLists();
+          if (enricher.threatListGeneration !== generation) {
+            memo.clear();
+            generation = enricher.threatListGeneration;
+          }
+        }
+        if (memo.size > MEMO_LIMIT) memo.clear();
         const columns = Array.from({ length: arity }, (_, i) => input.getColumnVector(i));
-        const seen = new Map<string, DuckDBValue>();
         const args: (string | number)[] = new Array<string | number>(arity);
         for (let row = 0; row < input.rowCount; row++) {
           let key = '';
@@ -131,10 +145,10 @@ function scalarFunction(fn: EnrichFunction, enricher: Enricher, name: string): D
             output.setItem(row, null);
             continue;
           }
-          let result = seen.get(key);
+          let result = memo.get(key);
           if (result === undefined) {
             result = toDuckDb(fn.evaluate(enricher, args), fn.returns);
-            seen.set(key, result);
+            memo.set(key, result);
           }
           output.setItem(row, result);
         }

@@ -151,6 +151,11 @@ export class Enricher {
     return entry.provider;
   }
 
+  /** Changes whenever a threat list is (re)loaded: answers of securityCheck cached before are stale. */
+  get threatListGeneration(): number {
+    return this.threats?.generation ?? 0;
+  }
+
   /** Picks up changed threat-list files (cheap: a stat at most once per interval). */
   refreshThreatLists(): void {
     this.threats?.refresh();
