@@ -92,6 +92,13 @@ export function register(program: Command): void {
     .command('setup')
     .description(
       'Enable kube-apiserver auditing on a control-plane node (prints the changes; writes nothing)',
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kaudit setup apiserver --manifest /etc/kubernetes/manifests/kube-apiserver.yaml
+  kaudit doctor                                             # then check the node`,
     );
   setup
     .command('apiserver')
