@@ -20,6 +20,11 @@ export interface ColumnDef {
   visible: boolean;
   /** Low-cardinality string (DuckDB dictionary-compresses it; documented for the query planner). */
   lowCardinality?: boolean;
+  /**
+   * Computed from `_raw` when read instead of stored: the request/response bodies are the largest
+   * values and are already inside `_raw`, so storing them twice would double the disk they take.
+   */
+  virtual?: boolean;
 }
 
 const t = (name: string, path: string[] | null, extra: Partial<ColumnDef> = {}): ColumnDef => ({
@@ -93,8 +98,8 @@ export const EVENT_COLUMNS: ColumnDef[] = [
   t('responseStatus.status', ['responseStatus', 'status'], { lowCardinality: true }),
   t('responseStatus.reason', ['responseStatus', 'reason'], { lowCardinality: true }),
   t('responseStatus.message', ['responseStatus', 'message']),
-  j('requestObject', ['requestObject']),
-  j('responseObject', ['responseObject']),
+  { ...j('requestObject', ['requestObject']), virtual: true },
+  { ...j('responseObject', ['responseObject']), virtual: true },
   t('requestReceivedTimestamp', ['requestReceivedTimestamp']),
   t('stageTimestamp', ['stageTimestamp']),
   j('annotations', ['annotations']),

@@ -319,3 +319,31 @@ test('a store written by a newer kaudit is refused with a sentence saying to upg
   );
   rmSync(d, { recursive: true });
 });
+
+test('a batch is stored in time order whatever the input order, and the bodies read back from the stored event', async () => {
+  const d = tmp();
+  const f = join(d, 'desc.log');
+  const lines = [
+    ev('late', 'ResponseComplete', '2024-01-15T10:20:33.000000Z'),
+    ev('mid', 'ResponseComplete', '2024-01-15T10:20:32.000000Z'),
+    JSON.stringify({
+      ...JSON.parse(ev('early', 'ResponseComplete', '2024-01-15T10:20:31.000000Z')),
+      requestObject: { kind: 'Pod', spec: { replicas: 3 } },
+    }),
+  ];
+  writeFileSync(f, lines.join('\n') + '\n');
+  const store = await openDuckDbStore({ path: ':memory:' });
+  try {
+    await importPaths(store, [f], { cluster: 'c' });
+    // No ORDER BY: the physical order is the stored order.
+    const r = await store.querySql(`SELECT auditID, requestObject FROM kaudit_events`);
+    assert.deepEqual(r.rows, [
+      ['early', '{"kind":"Pod","spec":{"replicas":3}}'],
+      ['mid', null],
+      ['late', null],
+    ]);
+  } finally {
+    await store.close();
+  }
+  rmSync(d, { recursive: true });
+});

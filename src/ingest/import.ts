@@ -72,7 +72,7 @@ export async function importPaths(
     eventsPerSecond: 0,
   };
   const counts = newTransformCounts();
-  const batchRows = opts.batchRows ?? 50_000;
+  const batchRows = opts.batchRows ?? 20_000;
   let bytesTotal = 0;
   for (const f of plan.files) {
     if (f === '-') continue;

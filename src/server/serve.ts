@@ -12,6 +12,7 @@ import { TokenAuth } from './auth.js';
 import { checkExposure, isLoopback, type ServerConfig } from './config.js';
 import { createMetrics } from './metrics.js';
 import { buildApp } from './app.js';
+import { defaultMemoryLimit } from '../store/duckdb/sandbox.js';
 import { FileSource, SettingsCheckpointStore, type FileSourceStats } from '../ingest/tail/index.js';
 
 export interface ServeOptions {
@@ -41,7 +42,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     logStream.write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }) + '\n');
   };
   const metrics = createMetrics();
-  const open = () => openDuckDbStore({ path: dbPath, onNotice: (m) => log('info', m) });
+  const open = () =>
+    openDuckDbStore({ path: dbPath, onNotice: (m) => log('info', m), memoryLimit: defaultMemoryLimit() });
   let store: DuckDbStore = await open();
   let ready = true;
   if (config.retention) await setRetention(store, config.retention);

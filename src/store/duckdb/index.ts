@@ -23,7 +23,13 @@ import {
   quoteIdent,
   quoteString,
 } from './schema.js';
-import { lockSandbox, sandboxInstanceOptions } from './sandbox.js';
+import {
+  assertReadOnlySelect,
+  lockSandbox,
+  sandboxInstanceOptions,
+  sandboxLimitsFromEnv,
+  withQueryTimeout,
+} from './sandbox.js';
 import { registerEnrichFunctions, type EnrichOptions } from '../../enrich/duckdb.js';
 import { convertValue } from './values.js';
 
@@ -35,6 +41,8 @@ export interface DuckDbStoreOptions {
   enrich?: EnrichOptions;
   /** Lock the DuckDB configuration after opening (default true). */
   sandbox?: boolean;
+  /** DuckDB memory limit (default $KAUDIT_MEMORY_LIMIT, else 384MB); larger work spills to disk. */
+  memoryLimit?: string;
   /** Clock, for tests of retention. Unix seconds. */
   now?: () => number;
 }
@@ -103,11 +111,10 @@ export class DuckDbStore implements Store {
     }
     const dataDir = memory ? tmpdir() : dirname(opts.path);
     const tempDir = memory ? join(tmpdir(), 'kaudit-spill') : `${opts.path}.tmp`;
-    const config: Record<string, string> = {
-      memory_limit: process.env.KAUDIT_MEMORY_LIMIT ?? '512MB',
-      temp_directory: tempDir,
-      ...sandboxInstanceOptions(dataDir, tempDir),
-    };
+    const limits = sandboxLimitsFromEnv();
+    // Commands stay small (a peak RSS under 1 GiB for any import); the server may pass more.
+    limits.memoryLimit ??= opts.memoryLimit ?? '384MB';
+    const config = sandboxInstanceOptions(dataDir, tempDir, limits);
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(opts.path, config);
@@ -260,27 +267,17 @@ export class DuckDbStore implements Store {
   }
 
   async querySql(sql: string, opts: QueryOptions = {}): Promise<QueryResult> {
-    const timeout = opts.timeoutMs;
     const conn = await this.acquireReader();
-    let timer: NodeJS.Timeout | undefined;
-    if (timeout) timer = setTimeout(() => conn.interrupt(), timeout);
     try {
-      const reader = await conn.runAndReadAll(sql);
+      // The second wall of the sandbox: DuckDB's own parser must see exactly one SELECT.
+      await assertReadOnlySelect(conn, sql);
+      const reader = await withQueryTimeout(conn, opts.timeoutMs ?? 0, () => conn.runAndReadAll(sql));
       const names = reader.columnNames();
       const types = reader.columnTypes();
       const columns = names.map((name, i) => ({ name, type: types[i].toString() }));
       const rows = reader.getRows().map((r) => r.map((v) => convertValue(v)));
       return { columns, rows };
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      if (/INTERRUPT/i.test(msg)) {
-        throw new UserError(
-          `the query ran longer than ${timeout} ms and was stopped; narrow the time range or the search`,
-        );
-      }
-      throw e;
     } finally {
-      if (timer) clearTimeout(timer);
       this.releaseReader(conn);
     }
   }
@@ -297,8 +294,13 @@ export class DuckDbStore implements Store {
     try {
       await this.run(CREATE_STAGING_SQL);
       await this.run(`DELETE FROM ${STAGING_TABLE}`);
+      // De-duplicate within the batch and order it by time; the insert keeps this order, so rows
+      // are stored time-ordered and DuckDB's zone maps prune by time.
+      const seen = new Set<bigint>();
+      const unique = rows.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+      unique.sort((a, b) => a.timeUs - b.timeUs);
       const app = await this.conn.createAppender(STAGING_TABLE, 'main', 'temp');
-      for (const r of rows) {
+      for (const r of unique) {
         app.appendUHugeInt(r.id);
         app.appendVarchar(r.cluster);
         app.appendBigInt(BigInt(r.time));

@@ -18,7 +18,11 @@ export function quoteString(value: string): string {
 
 /** CREATE TABLE for the events of one partition (catalog = the attached partition's alias). */
 export function createEventsTableSql(catalog: string, table = 'events'): string {
-  const cols = ALL_COLUMNS.map((c) => `${quoteIdent(c.name)} ${c.duckType}`).join(',\n  ');
+  const cols = ALL_COLUMNS.map((c) =>
+    c.virtual
+      ? `${quoteIdent(c.name)} ${c.duckType} AS (json_extract_string(_raw, ${quoteString(jsonPath(c.path!))}))`
+      : `${quoteIdent(c.name)} ${c.duckType}`,
+  ).join(',\n  ');
   return `CREATE TABLE IF NOT EXISTS ${catalog}.${table} (\n  ${cols}\n)`;
 }
 
@@ -54,17 +58,19 @@ function decodedTextExpr(raw: string): string {
 
 /**
  * INSERT … SELECT from staging into a partition: one JSON parse per event (json_extract_string with
- * a list of paths), typed columns, in-batch de-duplication, an anti-join against every stored event
- * of the same time (exactly-once by identity: the identity covers the event's time), and rows
- * ordered by time.
+ * a list of paths), typed columns, and an anti-join against every stored event of the same time
+ * (exactly-once by identity: the identity covers the event's time). The caller stages each batch
+ * de-duplicated and ordered by time (cheaper in JS than DISTINCT ON and ORDER BY here), and the
+ * insert keeps that order.
  */
 export function insertFromStagingSql(
   targetCatalog: string,
   allEventsRelation: string,
   timeRangeUs: { min: number; max: number },
 ): string {
-  const paths = EVENT_COLUMNS.map((c) => quoteString(jsonPath(c.path!)));
-  const extracted = EVENT_COLUMNS.map((c, i) => {
+  const stored = EVENT_COLUMNS.filter((c) => !c.virtual);
+  const paths = stored.map((c) => quoteString(jsonPath(c.path!)));
+  const extracted = stored.map((c, i) => {
     const v = `_v[${i + 1}]`;
     return c.duckType === 'INTEGER'
       ? `TRY_CAST(${v} AS INTEGER) AS ${quoteIdent(c.name)}`
@@ -76,13 +82,12 @@ SELECT _id, cluster, __time__, _time_us, __source__, '' AS __topic__, _receive A
   _raw, ${decodedTextExpr('_raw')} AS _text
 FROM (
   SELECT s.*, json_extract_string(s._raw, [${paths.join(', ')}]) AS _v
-  FROM (SELECT DISTINCT ON (_id) * FROM ${STAGING_TABLE}) s
+  FROM ${STAGING_TABLE} s
   -- An identical event has the identical time, so only stored rows in the batch's time range can
   -- match: the constant range lets DuckDB skip every other row group by its min/max zone map.
   WHERE NOT EXISTS (
     SELECT 1 FROM ${allEventsRelation} e
     WHERE e._time_us BETWEEN ${Math.floor(timeRangeUs.min)} AND ${Math.ceil(timeRangeUs.max)}
       AND e._time_us = s._time_us AND e._id = s._id)
-)
-ORDER BY _time_us`;
+)`;
 }
