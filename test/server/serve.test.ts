@@ -277,3 +277,25 @@ test('another kaudit command on a served store says in one sentence why it canno
     rmSync(dir, { recursive: true });
   }
 });
+
+test('the webhook rate limit answers 429 with Retry-After instead of dropping', async () => {
+  const { server, dir } = await start({ webhook: { enabled: true, rateLimit: 1 } });
+  try {
+    const codes: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 4; i++) {
+      const r = await post(`${server.url}/audit/webhook`, list([event(`r${i}`)]));
+      codes.push(r.status);
+      if (r.status === 429) retryAfter = r.headers.get('retry-after');
+    }
+    // A bucket of 2 (twice the rate): two pass, then 429 until it refills.
+    assert.deepEqual(codes.slice(0, 2), [200, 200]);
+    assert.ok(codes.slice(2).includes(429), `codes ${codes}`);
+    assert.equal(retryAfter, '1');
+    // What was refused was not stored; what was accepted was.
+    assert.equal(await count(server.url), codes.filter((c) => c === 200).length);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true });
+  }
+});
