@@ -100,13 +100,16 @@ test('works in WHERE, GROUP BY, HAVING, ORDER BY and inside aggregates', async (
     ],
   );
   assert.deepEqual(await rows("SELECT count_if(kaudit_ip_to_domain(ip) = 'internet')::INT FROM ev"), [[3]]);
-  // An aggregate as the argument is computed by the outer query, then looked up.
-  assert.deepEqual(await rows('SELECT kaudit_ip_to_country_code(max(ip)) FROM ev WHERE n < 3'), [['US']]);
-  // The per-row form serves where a subquery may not go (window function arguments).
+  // An aggregate as the argument is computed by the outer query, then looked up (both forms).
   assert.deepEqual(
     await rows(
-      'SELECT kaudit_udf_ip_to_country_code(lag(ip) OVER (ORDER BY n)) FROM ev WHERE n <= 2 ORDER BY n',
+      'SELECT kaudit_ip_to_country_code(max(ip)), kaudit_fn.kaudit_ip_to_country_code(max(ip)) FROM ev WHERE n < 3',
     ),
+    [['US', 'US']],
+  );
+  // The per-row form also takes a window function's result.
+  assert.deepEqual(
+    await rows('SELECT kaudit_ip_to_country_code(lag(ip) OVER (ORDER BY n)) FROM ev WHERE n <= 2 ORDER BY n'),
     [[null], ['US']],
   );
 });
@@ -153,26 +156,59 @@ test('a group-by over many rows looks up each distinct address once', async () =
   }
 });
 
-test('every connection can call the functions; the registering one gets the deduplicating form', async () => {
+test('both forms work on every connection, also ones opened after registration', async () => {
   const other = await instance.connect();
   try {
-    assert.deepEqual((await other.runAndReadAll("SELECT kaudit_ip_to_domain('8.8.8.8')")).getRowsJS(), [
-      ['internet'],
-    ]);
-    // Without the macro, a function call may sit inside TRY() (the macro form cannot).
-    assert.deepEqual((await other.runAndReadAll("SELECT TRY(kaudit_ip_to_domain('10.0.0.1'))")).getRowsJS(), [
-      ['intranet'],
-    ]);
-    await assert.rejects(
-      conn.run("SELECT TRY(kaudit_ip_to_domain('10.0.0.1'))"),
-      /TRY can not be used in combination with a scalar subquery/,
-    );
     assert.deepEqual(
-      (await conn.runAndReadAll("SELECT TRY(kaudit_udf_ip_to_domain('10.0.0.1'))")).getRowsJS(),
-      [['intranet']],
+      (
+        await other.runAndReadAll(
+          "SELECT kaudit_ip_to_domain('8.8.8.8'), kaudit_fn.kaudit_ip_to_domain('10.0.0.1')",
+        )
+      ).getRowsJS(),
+      [['internet', 'intranet']],
     );
   } finally {
     other.closeSync();
+  }
+});
+
+test('where each form fits: the per-row form everywhere, the macro not inside TRY or over a grouped expression', async () => {
+  await conn.run(
+    `CREATE TEMP TABLE arr AS SELECT * FROM (VALUES ('["8.8.8.8"]'), ('["10.0.0.1"]'), ('["8.8.8.8"]')) v(s)`,
+  );
+  const grouped = (fn: string) =>
+    `SELECT json_extract_string(s, '$[0]') AS ip, ${fn}(json_extract_string(s, '$[0]'), '') AS c, count(*)::INT AS n FROM arr GROUP BY ip ORDER BY ip`;
+  assert.deepEqual(await rows(grouped('kaudit_ip_to_country')), [
+    ['10.0.0.1', 'intranet', 1],
+    ['8.8.8.8', '美国', 2],
+  ]);
+  await assert.rejects(
+    conn.run(grouped('kaudit_fn.kaudit_ip_to_country')),
+    /must appear in the GROUP BY clause/,
+  );
+  assert.deepEqual(await rows("SELECT TRY(kaudit_ip_to_domain('10.0.0.1'))"), [['intranet']]);
+  await assert.rejects(
+    conn.run("SELECT TRY(kaudit_fn.kaudit_ip_to_domain('10.0.0.1'))"),
+    /TRY can not be used/,
+  );
+  // Grouping by the macro call itself is fine.
+  assert.deepEqual(
+    await rows(
+      "SELECT kaudit_fn.kaudit_ip_to_domain(json_extract_string(s, '$[0]')) AS d, count(*)::INT FROM arr GROUP BY d ORDER BY d",
+    ),
+    [
+      ['internet', 2],
+      ['intranet', 1],
+    ],
+  );
+});
+
+test('registration reads the environment: a bad KAUDIT_GEO_LOCALE is refused', async () => {
+  process.env.KAUDIT_GEO_LOCALE = 'fr';
+  try {
+    await assert.rejects(registerEnrichFunctions(conn), /KAUDIT_GEO_LOCALE is 'fr'/);
+  } finally {
+    delete process.env.KAUDIT_GEO_LOCALE;
   }
 });
 

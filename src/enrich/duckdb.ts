@@ -1,19 +1,20 @@
-// Registers the IP functions (catalog.ts) on a DuckDB connection.
+// Registers the IP functions (catalog.ts) on a DuckDB instance.
 //
-// Each function exists three times:
-//  - `kaudit_<name>` (the name the dialect calls), a JavaScript scalar function registered
-//    instance-wide: it works on every connection. DuckDB hands it vectors of up to 2048 rows on the
-//    JS thread; repeated arguments within a vector are computed once, and the Enricher's LRU
-//    remembers each distinct address across vectors.
-//  - `kaudit_udf_<name>`: the same function under a second name, for the macro below.
-//  - `kaudit_<name>` again as a TEMP macro `(SELECT kaudit_udf_<name>(…))` on the registering
-//    connection, where it shadows the plain function. A scalar subquery over outer columns makes
-//    DuckDB's planner evaluate it once per DISTINCT argument value and join the answer back (a delim
-//    join), so a GROUP BY over a million events with ten thousand client addresses crosses into
-//    JavaScript ten thousand times, not a million. Measured on 1M rows / 10k distinct strings:
-//    ~1 s → ~0.25 s. Limits of the macro form (DuckDB binder): its arguments cannot contain a window
-//    function or a lambda parameter, and it cannot sit inside TRY(); call `kaudit_udf_<name>` there.
-// Call this for every connection that runs queries to get the fast form; others still work.
+// Each function exists in two forms, both instance-wide (every connection, also ones opened later):
+//  - `kaudit_<name>` (the name the dialect calls): a JavaScript scalar function. DuckDB hands it
+//    vectors of up to 2048 rows on the JS thread; answers are memoised by argument across vectors
+//    and queries, and the Enricher caches each address's location. It is correct in every SQL
+//    context. Its cost is the crossing into JavaScript for every row (~2 µs): a GROUP BY over a
+//    million raw events pays that a million times.
+//  - `kaudit_fn.kaudit_<name>`: a macro `(SELECT kaudit_<name>(…))` in a small in-memory catalog
+//    `kaudit_fn`. A scalar subquery over outer columns makes DuckDB's planner evaluate it once per
+//    DISTINCT argument value and join the answer back (a delim join), so a million events with ten
+//    thousand client addresses cross into JavaScript ten thousand times (bench/enrich.bench.ts:
+//    ~1.2× a join against a precomputed table, against ~15× for the per-row form).
+//    It does not fit everywhere (DuckDB binder): not inside TRY(), not around a window function or
+//    a lambda parameter, and not in the SELECT/HAVING/ORDER BY of an aggregated query when its
+//    argument is an expression over a GROUP BY key rather than a key itself (there the per-row form
+//    runs once per group anyway). The dialect picks the form (WHERE, GROUP BY keys, plain SELECTs).
 import {
   BIGINT,
   BOOLEAN,
@@ -55,9 +56,12 @@ const RETURN_TYPES: Record<EnrichReturnType, DuckDBType> = {
   array: LIST(VARCHAR),
 };
 
-/** The direct (per-row) UDF name for an entry: `kaudit_ip_to_country` → `kaudit_udf_ip_to_country`. */
-export function udfName(fn: EnrichFunction): string {
-  return fn.sqlName.replace(/^kaudit_/, 'kaudit_udf_');
+/** The catalog holding the deduplicating macros. */
+export const DEDUP_CATALOG = 'kaudit_fn';
+
+/** The deduplicating form of an entry: `kaudit_ip_to_country` → `kaudit_fn.kaudit_ip_to_country`. */
+export function dedupName(fn: EnrichFunction): string {
+  return `${DEDUP_CATALOG}.${fn.sqlName}`;
 }
 
 /** The defaults of EnrichOptions from the environment; a bad value is a UserError naming the variable. */
@@ -163,21 +167,24 @@ function scalarFunction(fn: EnrichFunction, enricher: Enricher, name: string): D
 
 function macroSql(fn: EnrichFunction): string {
   const params = fn.params.map((_, i) => `a${i}`).join(', ');
-  return `CREATE OR REPLACE TEMP MACRO ${fn.sqlName}(${params}) AS (SELECT ${udfName(fn)}(${params}))`;
+  return `CREATE OR REPLACE MACRO ${DEDUP_CATALOG}.main.${fn.sqlName}(${params}) AS (SELECT ${fn.sqlName}(${params}))`;
 }
 
 /**
- * Registers every function of ENRICH_FUNCTIONS (UDFs instance-wide, the deduplicating macros on this
- * connection). Loading of the geo data is deferred to the first lookup.
+ * Registers every function of ENRICH_FUNCTIONS and its deduplicating macro on the instance of
+ * `conn`. Call it once per instance, before the sandbox locks the configuration (it ATTACHes the
+ * in-memory `kaudit_fn` catalog); calling it again re-registers. The geo data loads on first use.
  */
 export async function registerEnrichFunctions(
   conn: DuckDBConnection,
   opts: EnrichOptions = {},
 ): Promise<void> {
-  const enricher = enricherFor(opts);
+  const enricher = enricherFor({ ...enrichOptionsFromEnv(), ...opts });
   for (const fn of Object.values(ENRICH_FUNCTIONS)) {
     conn.registerScalarFunction(scalarFunction(fn, enricher, fn.sqlName));
-    conn.registerScalarFunction(scalarFunction(fn, enricher, udfName(fn)));
+  }
+  await conn.run(`ATTACH IF NOT EXISTS ':memory:' AS ${DEDUP_CATALOG}`);
+  for (const fn of Object.values(ENRICH_FUNCTIONS)) {
     await conn.run(macroSql(fn));
   }
 }

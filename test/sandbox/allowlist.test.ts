@@ -94,7 +94,11 @@ test('meta functions: query(), query_table(), settings, environment, catalog', a
   await refused('* | select * from information_schema.tables', /does not exist|not allowed|mismatched/);
   await refused('* | select * from kaudit_events', /does not exist/);
   // The engine's own helper functions are not part of the language either.
-  await refused("* | select kaudit_udf_ip_to_domain('8.8.8.8')", UNKNOWN_FUNCTION);
+  await refused("* | select kaudit_ip_to_domain('8.8.8.8')", UNKNOWN_FUNCTION);
+  await refused(
+    "* | select kaudit_fn.kaudit_ip_to_domain('8.8.8.8')",
+    /not registered|mismatched|not allowed/,
+  );
 });
 
 test('statements other than SELECT', async () => {
