@@ -29,9 +29,10 @@ function slowStore() {
     async ingest(rows: IngestRow[]) {
       await gate;
       batches.push(rows.length);
+      const alreadyStored = new Set([...rows.map((r) => r.id)].filter((id) => seen.has(id)));
       let stored = 0;
       for (const r of rows) if (!seen.has(r.id)) (seen.add(r.id), stored++);
-      return { stored, duplicates: rows.length - stored };
+      return { stored, duplicates: rows.length - stored, alreadyStored };
     },
   };
 }
@@ -79,5 +80,23 @@ test('a store failure rejects the callers of that batch only', async () => {
   await assert.rejects(sink.write([row(1)]), /disk full/);
   fail = false;
   assert.deepEqual(await sink.write([row(2)]), { stored: 1, duplicates: 0 });
+  await sink.close();
+});
+
+test('counts are exact per caller when callers share a batch and resend stored rows', async () => {
+  const store = slowStore();
+  store.open();
+  const sink = new IngestSink(store, { maxBatchRows: 100, maxDelayMs: 20 });
+  assert.deepEqual(await sink.write([row(1), row(2)]), { stored: 2, duplicates: 0 });
+  // Three callers in one batch: a retry of stored rows, a new row, and the same new row again.
+  const [a, b, c] = await Promise.all([
+    sink.write([row(1), row(2)]),
+    sink.write([row(3)]),
+    sink.write([row(3), row(4)]),
+  ]);
+  assert.deepEqual(a, { stored: 0, duplicates: 2 });
+  assert.deepEqual(b, { stored: 1, duplicates: 0 });
+  assert.deepEqual(c, { stored: 1, duplicates: 1 });
+  assert.deepEqual(store.batches, [2, 5]);
   await sink.close();
 });

@@ -99,19 +99,18 @@ export class IngestSink {
         const all = take.length === 1 ? take[0].rows : take.flatMap((w) => w.rows);
         const result = await this.store.ingest(all);
         this.opts.onBatch?.({ ...result, rows: n, ms: Date.now() - started });
-        // Split the counts back per caller: within one batch a row is "new" unless an identical
-        // row was stored before; callers learn their share in proportion (exact for one caller).
-        if (take.length === 1) take[0].resolve(result);
-        else {
-          let storedLeft = result.stored;
-          take.forEach((w, i) => {
-            const stored =
-              i === take.length - 1
-                ? storedLeft
-                : Math.min(storedLeft, Math.round((result.stored * w.rows.length) / n));
-            storedLeft -= stored;
-            w.resolve({ stored, duplicates: w.rows.length - stored });
-          });
+        // Exact counts per caller: a row is new unless it was stored before this batch or an
+        // earlier row of the batch (this caller's or another's) carries the same identity.
+        const claimed = new Set<bigint>(result.alreadyStored ?? []);
+        for (const w of take) {
+          let stored = 0;
+          for (const r of w.rows) {
+            if (!claimed.has(r.id)) {
+              claimed.add(r.id);
+              stored++;
+            }
+          }
+          w.resolve({ stored, duplicates: w.rows.length - stored });
         }
       } catch (e) {
         for (const w of take) w.reject(e);

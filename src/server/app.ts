@@ -86,11 +86,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     const status = err.statusCode ?? 500;
     if (req.url.startsWith('/audit/webhook')) metrics.webhookRequests.inc({ code: String(status) });
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply
-        .code(413)
-        .send({
-          error: `the body is larger than ${config.webhook.maxBodyBytes} bytes; lower --audit-webhook-batch-max-size or raise webhook.maxBodyBytes`,
-        });
+      return reply.code(413).send({
+        error: `the body is larger than ${config.webhook.maxBodyBytes} bytes; lower --audit-webhook-batch-max-size or raise webhook.maxBodyBytes`,
+      });
     }
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return reply.code(415).send({ error: 'send the body as Content-Type: application/json' });
@@ -136,11 +134,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       unknown
     > | null;
     if (!body || typeof body.query !== 'string') {
-      return reply
-        .code(400)
-        .send({
-          error: 'send {"query": "…", "from"?: unix seconds, "to"?: unix seconds, "timezone"?, "cluster"?}',
-        });
+      return reply.code(400).send({
+        error: 'send {"query": "…", "from"?: unix seconds, "to"?: unix seconds, "timezone"?, "cluster"?}',
+      });
     }
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
     const started = process.hrtime.bigint();
@@ -242,8 +238,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       metrics.rejected.inc({ source: kind, reason: 'not-an-event' }, parsed.rejects.length);
       await ctx.store().addRejects(parsed.rejects);
     }
+    let r;
     try {
-      const r = await ctx.sink.write(parsed.rows);
+      r = await ctx.sink.write(parsed.rows);
       metrics.stored.inc({ source: kind }, r.stored);
       metrics.duplicates.inc({ source: kind }, r.duplicates);
     } catch (e) {
@@ -259,7 +256,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         .send({ error: 'the store could not take the batch; retry' });
     }
     code(200);
-    return { received: parsed.received, rejected: parsed.rejects.length };
+    return {
+      received: parsed.received,
+      stored: r.stored,
+      duplicates: r.duplicates,
+      rejected: parsed.rejects.length,
+    };
   };
   if (config.webhook.enabled) {
     const opts = { preHandler: guard('ingest'), bodyLimit: config.webhook.maxBodyBytes };

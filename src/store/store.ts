@@ -39,6 +39,8 @@ export interface IngestRow {
 export interface IngestResult {
   stored: number;
   duplicates: number;
+  /** Identities in the batch that were already stored before it (for exact per-sender counts). */
+  alreadyStored?: Set<bigint>;
 }
 
 export interface RejectRecord {

@@ -77,9 +77,10 @@ test('the webhook stores EventLists once: retries collapse, events sharing only 
     const batch = list([event('a'), event('b'), event('b', { stage: 'ResponseStarted' })]);
     const r1 = await post(`${server.url}/audit/webhook`, batch);
     assert.equal(r1.status, 200, r1.text);
-    assert.deepEqual(r1.json, { received: 3, rejected: 0 });
+    assert.deepEqual(r1.json, { received: 3, stored: 3, duplicates: 0, rejected: 0 });
     // The apiserver retries the same batch (k8s-audit.md §4): nothing new.
-    assert.equal((await post(`${server.url}/audit/webhook`, batch)).status, 200);
+    const retry = await post(`${server.url}/audit/webhook`, batch);
+    assert.deepEqual(retry.json, { received: 3, stored: 0, duplicates: 3, rejected: 0 });
     // v1beta1 body from an older cluster, to a cluster path.
     const old = list(
       [
@@ -133,7 +134,7 @@ test('bad bodies get 400/413/415 with the reason and are counted; nothing stored
     // A list with one bad item: the good ones are stored, the bad one rejected.
     const mixed = await post(`${server.url}/audit/webhook`, list([event('good'), { kind: 0 }]));
     assert.equal(mixed.status, 200);
-    assert.deepEqual(mixed.json, { received: 1, rejected: 1 });
+    assert.deepEqual(mixed.json, { received: 1, stored: 1, duplicates: 0, rejected: 1 });
     assert.equal(await count(server.url), 2);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     assert.match(metrics, /kaudit_webhook_requests_total\{code="400"\} 3/);

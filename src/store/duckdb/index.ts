@@ -20,6 +20,7 @@ import {
   STAGING_TABLE,
   createEventsTableSql,
   insertFromStagingSql,
+  storedIdsInStagingSql,
   quoteIdent,
   quoteString,
 } from './schema.js';
@@ -314,6 +315,7 @@ export class DuckDbStore implements Store {
       app.closeSync();
       await this.run('BEGIN TRANSACTION');
       let stored: number;
+      const alreadyStored = new Set<bigint>();
       try {
         let min = Infinity;
         let max = -Infinity;
@@ -321,7 +323,10 @@ export class DuckDbStore implements Store {
           if (r.timeUs < min) min = r.timeUs;
           if (r.timeUs > max) max = r.timeUs;
         }
-        const res = await this.conn.run(insertFromStagingSql(target.alias, EVENTS_RELATION, { min, max }));
+        const range = { min, max };
+        const known = await this.conn.runAndReadAll(storedIdsInStagingSql(EVENTS_RELATION, range));
+        for (const [id] of known.getRows()) alreadyStored.add(BigInt(id as bigint));
+        const res = await this.conn.run(insertFromStagingSql(target.alias, EVENTS_RELATION, range));
         stored = Number(res.rowsChanged);
         await this.run('COMMIT');
       } catch (e) {
@@ -329,7 +334,7 @@ export class DuckDbStore implements Store {
         throw e;
       }
       await this.run(`DELETE FROM ${STAGING_TABLE}`);
-      return { stored, duplicates: rows.length - stored };
+      return { stored, duplicates: rows.length - stored, alreadyStored };
     } catch (e) {
       if (e instanceof UserError) throw e;
       throw new UserError(storeErrorMessage(this.location, e));

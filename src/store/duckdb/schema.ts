@@ -63,6 +63,17 @@ function decodedTextExpr(raw: string): string {
  * de-duplicated and ordered by time (cheaper in JS than DISTINCT ON and ORDER BY here), and the
  * insert keeps that order.
  */
+/** Identities of staged rows that are already stored (usually none; read before the insert). */
+export function storedIdsInStagingSql(
+  allEventsRelation: string,
+  timeRangeUs: { min: number; max: number },
+): string {
+  return `SELECT s._id FROM ${STAGING_TABLE} s WHERE EXISTS (
+    SELECT 1 FROM ${allEventsRelation} e
+    WHERE e._time_us BETWEEN ${Math.floor(timeRangeUs.min)} AND ${Math.ceil(timeRangeUs.max)}
+      AND e._time_us = s._time_us AND e._id = s._id)`;
+}
+
 export function insertFromStagingSql(
   targetCatalog: string,
   allEventsRelation: string,
