@@ -130,7 +130,7 @@ test('assertReadOnlySelect lets one SELECT through and refuses the rest', async 
     ['UPDATE p1.events SET n = 0', /this is a UPDATE statement/],
     ['CREATE TABLE p1.x (a INT)', /this is a CREATE statement/],
     [`COPY p1.events TO '${join(dataDir, 'x.csv')}'`, /this is a COPY statement/],
-    [`COPY p1.events TO '${join(outside, 'x.csv')}'`, /The query was refused: Permission Error/],
+    [`COPY p1.events TO '${join(outside, 'x.csv')}'`, /The query cannot run: Permission Error/],
     ["ATTACH 'x.duckdb' AS y", /this is a ATTACH statement/],
     ["SET memory_limit = '1GB'", /this is a SET statement/],
     ['CALL pragma_version()', /this is a CALL statement/],

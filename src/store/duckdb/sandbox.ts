@@ -139,7 +139,7 @@ export async function assertReadOnlySelect(conn: DuckDBConnection, sql: string):
     prepared = await extracted.prepare(0);
   } catch (error) {
     // Binding already applies the configuration (e.g. a COPY target outside the allowed directories).
-    throw new QueryError(`The query was refused: ${firstLine(error)}`);
+    throw new QueryError(`The query cannot run: ${firstLine(error)}`);
   }
   try {
     if (prepared.statementType !== StatementType.SELECT) {
