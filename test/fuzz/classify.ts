@@ -25,12 +25,19 @@ const RUNTIME =
   /^(Conversion|Out of Range|Invalid Input|Out of Memory|Not implemented|Invalid|Constraint) Error:/;
 const GAP = /^(Binder|Parser|Catalog|Syntax|Dependency) Error:/;
 
+/** The store's statement check wraps what DuckDB says when it cannot prepare the compiled SQL. */
+const WRAPPED = /^The query cannot run: /;
+
 export function classify(error: unknown): Outcome {
   if (error instanceof QueryError || error instanceof UserError) {
     const message = error.message.split('\n')[0];
-    return message.trim() === ''
-      ? { kind: 'bug', message: `${error.name} without a message` }
-      : { kind: 'refused', message };
+    if (message.trim() === '') return { kind: 'bug', message: `${error.name} without a message` };
+    if (WRAPPED.test(message)) {
+      const inner = message.replace(WRAPPED, '');
+      if (GAP.test(inner)) return { kind: 'gap', message: inner };
+      if (RUNTIME.test(inner)) return { kind: 'runtime', message: inner };
+    }
+    return { kind: 'refused', message };
   }
   if (!(error instanceof Error)) return { kind: 'bug', message: `non-Error thrown: ${String(error)}` };
   const message = error.message.split('\n')[0];
