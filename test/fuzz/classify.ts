@@ -26,7 +26,8 @@ const RUNTIME =
 const GAP = /^(Binder|Parser|Catalog|Syntax|Dependency) Error:/;
 
 /** The store's statement check wraps what DuckDB says when it cannot prepare the compiled SQL. */
-const WRAPPED = /^The query cannot run: /;
+const WRAPPED =
+  /^(The query cannot run|The compiled query could not be parsed): (Failed to extract statements: )?/;
 
 export function classify(error: unknown): Outcome {
   if (error instanceof QueryError || error instanceof UserError) {
