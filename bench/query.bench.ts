@@ -74,17 +74,30 @@ FROM per_ip p LEFT JOIN bench_ip_info i ON i.ip = p.ip
 WHERE i.domain <> 'intranet' AND total > 10 AND round(rate * 100, 2) > 50
 ORDER BY total DESC LIMIT 100`;
 
+/**
+ * Newest 100 matches, written the fast way by hand too: the page boundary from the narrow columns,
+ * then the wide `_raw` only for events at or after it (the plain `ORDER BY … LIMIT` form is
+ * printed beside it for reference).
+ */
+const newest100 = (
+  where: string,
+) => `SELECT "_raw", "__time__", "__source__", "cluster" FROM ${EVENTS_RELATION}
+WHERE ${where} AND "_time_us" >= (SELECT min("_time_us") FROM (SELECT "_time_us" FROM ${EVENTS_RELATION} WHERE ${where} ORDER BY "_time_us" DESC LIMIT 100))
+ORDER BY "_time_us" DESC LIMIT 100`;
+const newest100Plain = (
+  where: string,
+) => `SELECT "_raw", "__time__", "__source__", "cluster" FROM ${EVENTS_RELATION}
+WHERE ${where} ORDER BY "_time_us" DESC LIMIT 100`;
+
 // Values of these fields are single tokens in the generated data, so equality is the same answer.
 const FIELD_QUERY = 'objectRef.resource: secrets';
-const FIELD_BASELINE = `SELECT "_raw", "__time__", "__source__", "cluster" FROM ${EVENTS_RELATION}
-WHERE "objectRef.resource" = 'secrets' ORDER BY "_time_us" DESC LIMIT 100`;
+const FIELD_WHERE = `"objectRef.resource" = 'secrets'`;
 
 /** The full-text token: filled in from the data (a human user's name, a few % of events). */
 let fullTextToken = 'kubernetes-admin';
 const fullTextQuery = () => fullTextToken;
 // The floor of any full-text search: a plain substring scan of the search text (a superset).
-const fullTextBaseline = () => `SELECT "_raw", "__time__", "__source__", "cluster" FROM ${EVENTS_RELATION}
-WHERE contains("_text", '${fullTextToken}') ORDER BY "_time_us" DESC LIMIT 100`;
+const fullTextWhere = () => `contains("_text", '${fullTextToken}')`;
 
 const GROUP_QUERY = '* | select "user.username", count(*) as n group by "user.username" order by n desc';
 const GROUP_BASELINE = `SELECT "user.username", count(*) AS n FROM ${EVENTS_RELATION} GROUP BY 1 ORDER BY n DESC LIMIT 100`;
@@ -176,8 +189,8 @@ async function main(): Promise<void> {
     const cases: [string, string, string][] = [
       ['exec into container (seed doc, verbatim)', EXEC_QUERY, EXEC_BASELINE],
       ['public-network failures (seed doc, verbatim)', PUBLIC_QUERY, PUBLIC_BASELINE],
-      [`field search \`${FIELD_QUERY}\` (newest 100)`, FIELD_QUERY, FIELD_BASELINE],
-      [`full-text search \`${fullTextQuery()}\` (newest 100)`, fullTextQuery(), fullTextBaseline()],
+      [`field search \`${FIELD_QUERY}\` (newest 100)`, FIELD_QUERY, newest100(FIELD_WHERE)],
+      [`full-text search \`${fullTextQuery()}\` (newest 100)`, fullTextQuery(), newest100(fullTextWhere())],
       ['group by user.username', GROUP_QUERY, GROUP_BASELINE],
     ];
     for (const [label, q, base] of cases) {

@@ -50,7 +50,7 @@ function normaliseTimestamp(s: string): string {
  */
 function typeError(err: unknown): QueryError | undefined {
   const first = err instanceof Error ? err.message.split('\n')[0] : '';
-  let m = /^Binder Error: No function matches the given name and argument types '([a-z_0-9]+)\((.*)\)'/.exec(
+  let m = /Binder Error: No function matches the given name and argument types '([a-z_0-9]+)\((.*)\)'/.exec(
     first,
   );
   if (m) {
@@ -62,7 +62,7 @@ function typeError(err: unknown): QueryError | undefined {
       `Unexpected parameters (${types}) for function ${m[1]}; add a CAST to the expected type`,
     );
   }
-  m = /^Binder Error: Cannot (compare|mix) values of type (\S+) and(?: type)? (\S+)/.exec(first);
+  m = /Binder Error: Cannot (compare|mix) values of type (\S+) and(?: type)? (\S+)/.exec(first);
   if (m) {
     const t = (x: string) =>
       x

@@ -15,5 +15,10 @@ test('a search page renders newest first with the base filter', () => {
     { limit: 100, offset: 200 },
   );
   assert.match(sql, /"__time__" >= 10 AND "__time__" < 20 AND "cluster" = 'o''k'/);
+  // The boundary of the page is found first, over the first offset + limit events.
+  assert.match(
+    sql,
+    /"_time_us" >= \(SELECT min\("_time_us"\) FROM \(SELECT "_time_us" FROM kaudit_events WHERE .* ORDER BY "_time_us" DESC LIMIT 300\)\)/,
+  );
   assert.match(sql, /ORDER BY "_time_us" DESC, "_id" DESC LIMIT 100 OFFSET 200$/);
 });

@@ -15,7 +15,13 @@ export const duckDbDialect: Dialect = {
     const conds = baseConditions(ctx);
     const where = conds.length ? ` WHERE ${conds.join(' AND ')}` : '';
     const offset = page.offset > 0 ? ` OFFSET ${page.offset}` : '';
-    return `SELECT "_raw", "__time__", "__source__", "cluster" FROM ${EVENTS_RELATION}${where} ORDER BY "_time_us" DESC, "_id" DESC LIMIT ${page.limit}${offset}`;
+    // Newest first in two steps: find the time of the last event of the page from the narrow
+    // columns only, then read the wide ones (`_raw`) just for events at or after it. A plain
+    // ORDER BY … LIMIT reads `_raw` for every match (measured on 1M events: 0.9 s → 0.02 s for a
+    // field search; see docs/benchmarks.md). Ties at the boundary are kept by `>=`.
+    const boundary = `(SELECT min("_time_us") FROM (SELECT "_time_us" FROM ${EVENTS_RELATION}${where} ORDER BY "_time_us" DESC LIMIT ${page.limit + page.offset}))`;
+    const all = [...conds, `"_time_us" >= ${boundary}`];
+    return `SELECT "_raw", "__time__", "__source__", "cluster" FROM ${EVENTS_RELATION} WHERE ${all.join(' AND ')} ORDER BY "_time_us" DESC, "_id" DESC LIMIT ${page.limit}${offset}`;
   },
   implementsFunction,
 };
