@@ -200,6 +200,16 @@ async function main(): Promise<void> {
         `| ${label} | ${r.kRows}${note} | ${r.k.toFixed(0)} | ${r.b.toFixed(0)} | ${(r.k / r.b).toFixed(2)}× |`,
       );
     }
+    say('');
+    say('The same newest-100 pages written the plain way (`WHERE … ORDER BY _time_us DESC LIMIT 100`):');
+    say('');
+    for (const [label, query, where] of [
+      ['field search', FIELD_QUERY, FIELD_WHERE],
+      ['full-text substring scan', fullTextQuery(), fullTextWhere()],
+    ]) {
+      const r = await timePair(store, query, conn, newest100Plain(where));
+      say(`- ${label}: ${r.b.toFixed(0)} ms (kaudit in the same runs: ${r.k.toFixed(0)} ms)`);
+    }
   } finally {
     await store.close();
   }
