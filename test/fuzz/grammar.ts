@@ -642,6 +642,25 @@ export const validQuery: fc.Arbitrary<string> = fc.oneof(
   },
 );
 
+// ---------------------------------------------------------------- documented queries
+// The queries of the ACK documents and alert templates (shared/spec/sls-query.md §6), used as they
+// are and as seeds for mutations: real users start from these and edit them.
+
+export const DOCUMENT_QUERIES: readonly string[] = [
+  'NOT user.username: node NOT user.username: serviceaccount NOT user.username: apiserver NOT user.username: kube-scheduler NOT user.username: kube-controller-manager',
+  `verb : create and objectRef.subresource:exec and stage: ResponseStarted | SELECT auditID as "Event ID", date_format(from_unixtime(__time__), '%Y-%m-%d %T' ) as "Operation time", regexp_extract("requestURI", '([^\\?]*)/exec\\?.*', 1)as "Resource", regexp_extract("requestURI", '\\?(.*)', 1)as "Command" ,"responseStatus.code" as "Status code", CASE WHEN "user.username" != 'kubernetes-admin' then "user.username" WHEN "user.username" = 'kubernetes-admin' and regexp_like("annotations.authorization.k8s.io/reason", 'RoleBinding') then regexp_extract("annotations.authorization.k8s.io/reason", ' to User "(\\w+)"', 1) ELSE 'kubernetes-admin' END as "Username", CASE WHEN json_array_length(sourceIPs) = 1 then json_format(json_array_get(sourceIPs, 0)) ELSE sourceIPs END as "Source IP address" order by "Operation time" desc limit 10000`,
+  `* | select ip as "源地址", total as "访问次数", round(rate * 100, 2) as "失败率%", failCount as "非法访问次数", CASE when security_check_ip(ip) = 1 then 'yes' else 'no' end as "是否高危IP", ip_to_country(ip) as "国家", ip_to_province(ip) as "省", ip_to_city(ip) as "市", ip_to_provider(ip) as "运营商" from (select CASE WHEN json_array_length(sourceIPs) = 1 then json_format(json_array_get(sourceIPs, 0)) ELSE sourceIPs END as ip, count(1) as total, sum(CASE WHEN "responseStatus.code" < 400 then 0 ELSE 1 END) * 1.0 / count(1) as rate, count_if("responseStatus.code" = 403) as failCount from log group by ip limit 10000) where ip_to_domain(ip) != 'intranet' having "访问次数" > 10 and "失败率%" > 50 ORDER by "访问次数" desc limit 100`,
+  `* | select count(DISTINCT ip) as ip_count, sum(total) as total, sum(failCount) as failCount from (select json_format(json_array_get(sourceIPs, 0)) as ip, count(1) as total, count_if("responseStatus.code" >= 400) as failCount from log where ip_to_domain(json_format(json_array_get(sourceIPs, 0))) = 'internet' group by ip)`,
+  `verb : delete NOT user.username: node NOT user.username: serviceaccount | select auditID, json_extract(requestObject, '$.kind') as operationType, "objectRef.namespace" as ns where regexp_like("objectRef.namespace", '.*') AND NOT regexp_like("objectRef.namespace", '^kube-system$') group by auditID, operationType, ns`,
+  `* and objectRef.resource : nodes and (verb : update or verb : patch) NOT user.username: node | select auditID, regexp_extract("requestURI", 'nodes/([^/\\?]+)', 1) as node, json_extract(requestObject, '$.metadata.labels') as labels, case when requestObject like '%null%' or requestObject like '%false%' then 'delete' else 'insert/update' end as op where json_extract(requestObject, '$.metadata.labels') is not null`,
+  '(verb : update or verb : patch) NOT user.username: node NOT objectRef.resource: leases | select COUNT(*) as count',
+  'objectRef.resource : "networkpolicies" and verb : create NOT user.username: node | select count(1) as total',
+  'eviction and objectRef.resource: pods and verb: create',
+  '* and user.username: "x" and objectRef.namespace: "y" and (verb: "a" or verb: "b") and (objectRef.resource: "pods") and objectRef.name: "n"',
+];
+
+export const documentQuery: fc.Arbitrary<string> = fc.constantFrom(...DOCUMENT_QUERIES);
+
 // ---------------------------------------------------------------- mutations
 
 const INSERTIONS = [
@@ -712,13 +731,17 @@ export function applyMutation(query: string, m: Mutation): string {
   }
 }
 
-/** A valid query with one to three text mutations. */
+/** A valid or documented query with one to three text mutations. */
 export const mutatedQuery: fc.Arbitrary<string> = fc
-  .tuple(validQuery, fc.array(mutation, { minLength: 1, maxLength: 3 }))
+  .tuple(
+    fc.oneof({ weight: 3, arbitrary: validQuery }, { weight: 1, arbitrary: documentQuery }),
+    fc.array(mutation, { minLength: 1, maxLength: 3 }),
+  )
   .map(([query, ms]) => ms.reduce(applyMutation, query));
 
 /** What the fuzzer runs: mostly valid queries, a good share of mutated ones. */
 export const fuzzQuery: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: validQuery },
+  { weight: 1, arbitrary: documentQuery },
   { weight: 2, arbitrary: mutatedQuery },
 );
