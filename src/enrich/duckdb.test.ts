@@ -226,3 +226,24 @@ test('defaults from the environment: KAUDIT_GEO_LOCALE and KAUDIT_THREAT_LISTS',
     /KAUDIT_GEO_LOCALE is 'fr'; set it to 'en' or 'zh'/,
   );
 });
+
+test('connections registering at the same time do not race on the catalog', async () => {
+  const others = await Promise.all(Array.from({ length: 6 }, () => instance.connect()));
+  try {
+    const results = await Promise.allSettled(
+      others.map((c) => registerEnrichFunctions(c, { locale: 'zh', threatLists })),
+    );
+    assert.deepEqual(
+      results.map((r) => r.status),
+      others.map(() => 'fulfilled'),
+    );
+    const answers = await Promise.all(
+      others.map(async (c) =>
+        (await c.runAndReadAll("SELECT kaudit_fn.kaudit_ip_to_country('8.8.8.8', '')")).getRowsJS(),
+      ),
+    );
+    for (const a of answers) assert.deepEqual(a, [['美国']]);
+  } finally {
+    for (const c of others) c.closeSync();
+  }
+});

@@ -170,21 +170,37 @@ function macroSql(fn: EnrichFunction): string {
   return `CREATE OR REPLACE MACRO ${DEDUP_CATALOG}.main.${fn.sqlName}(${params}) AS (SELECT ${fn.sqlName}(${params}))`;
 }
 
+/** True when this instance already has every function and macro (from an earlier registration). */
+async function isRegistered(conn: DuckDBConnection): Promise<boolean> {
+  const names = Object.values(ENRICH_FUNCTIONS).map((fn) => `'${fn.sqlName}'`);
+  const reader = await conn.runAndReadAll(
+    `SELECT count(DISTINCT database_name || '.' || function_name)::INTEGER FROM duckdb_functions()
+     WHERE function_name IN (${names.join(', ')}) AND database_name IN ('system', '${DEDUP_CATALOG}')`,
+  );
+  return reader.getRowsJS()[0][0] === names.length * 2;
+}
+
 /**
  * Registers every function of ENRICH_FUNCTIONS and its deduplicating macro on the instance of
- * `conn`. Call it once per instance, before the sandbox locks the configuration (it ATTACHes the
- * in-memory `kaudit_fn` catalog); calling it again re-registers. The geo data loads on first use.
+ * `conn`, once: a later call on the same instance (any connection) finds them and does nothing, so
+ * connections opened concurrently do not race on the catalog. The first registration's options
+ * apply. Call it before the sandbox locks the configuration (it ATTACHes the in-memory `kaudit_fn`
+ * catalog). The geo data loads on first use.
  */
 export async function registerEnrichFunctions(
   conn: DuckDBConnection,
   opts: EnrichOptions = {},
 ): Promise<void> {
   const enricher = enricherFor({ ...enrichOptionsFromEnv(), ...opts });
+  if (await isRegistered(conn)) return;
   for (const fn of Object.values(ENRICH_FUNCTIONS)) {
     conn.registerScalarFunction(scalarFunction(fn, enricher, fn.sqlName));
   }
-  await conn.run(`ATTACH IF NOT EXISTS ':memory:' AS ${DEDUP_CATALOG}`);
-  for (const fn of Object.values(ENRICH_FUNCTIONS)) {
-    await conn.run(macroSql(fn));
+  try {
+    await conn.run(`ATTACH IF NOT EXISTS ':memory:' AS ${DEDUP_CATALOG}`);
+    for (const fn of Object.values(ENRICH_FUNCTIONS)) await conn.run(macroSql(fn));
+  } catch (error) {
+    // Another connection registering at the same moment wins the catalog race: fine if it finished.
+    if (!(await isRegistered(conn))) throw error;
   }
 }
