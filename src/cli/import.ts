@@ -2,7 +2,16 @@
 // directories) into the store, exactly once.
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { addOutputFlags, addStoreFlags, outputFormat, type OutputFlags, type StoreFlags } from './flags.js';
+import {
+  addOutputFlags,
+  addStoreFlags,
+  outputFormat,
+  storeLocation,
+  type OutputFlags,
+  type StoreFlags,
+} from './flags.js';
+import { findServer } from './remote.js';
+import { importThroughServer } from '../ingest/remote-import.js';
 import { withStore } from './store.js';
 import { importPaths, type ImportSummary } from '../ingest/import.js';
 import { applyRetention, configuredRetention, setRetention } from '../store/retention.js';
@@ -105,50 +114,61 @@ they never stop the import. Importing the same file again stores nothing new.`,
       const format = outputFormat(flags);
       const transforms = await ingestTransforms({ policy: flags.policy, redact: flags.redact !== false });
       const cluster = flags.cluster ?? DEFAULT_CLUSTER;
-      const summary = await withStore(flags, async (store) => {
-        if (flags.retention !== undefined) await setRetention(store, flags.retention);
-        const showBar = flags.progress !== false && process.stderr.isTTY && format === 'table';
-        const bar = showBar
-          ? new SingleBar({
-              format:
-                'importing [{bar}] {percentage}% | {mb}/{totalmb} MiB | {events} events | {rate} events/s',
-              stream: process.stderr,
-              hideCursor: true,
-            })
-          : null;
-        const t0 = Date.now();
-        let shown = 0;
-        bar?.start(1, 0, { mb: 0, totalmb: 0, events: 0, rate: 0 });
-        const s = await importPaths(store, paths, {
-          cluster,
-          transforms,
-          onProgress: (p) => {
-            if (!bar) return;
-            bar.setTotal(Math.max(p.bytesTotal, 1));
-            bar.update(Math.min(p.bytesRead, Math.max(p.bytesTotal, 1)), {
-              mb: (p.bytesRead / 1048576).toFixed(1),
-              totalmb: (p.bytesTotal / 1048576).toFixed(1),
-              events: p.events,
-              rate: Math.round(p.events / Math.max((Date.now() - t0) / 1000, 0.001)),
+      const server = findServer(storeLocation(flags).path);
+      if (server && (flags.policy || flags.redact === false || flags.retention)) {
+        throw new UserError(
+          `the store is owned by kaudit serve (${server.url}), which applies its own policy, redaction and retention; drop --policy/--no-redact/--retention or set them in the server's config`,
+        );
+      }
+      const summary = server
+        ? await importThroughServer(server, paths, {
+            cluster,
+            onReject: (r) => process.stderr.write(`kaudit: rejected ${r.source}:${r.line}: ${r.reason}\n`),
+          })
+        : await withStore(flags, async (store) => {
+            if (flags.retention !== undefined) await setRetention(store, flags.retention);
+            const showBar = flags.progress !== false && process.stderr.isTTY && format === 'table';
+            const bar = showBar
+              ? new SingleBar({
+                  format:
+                    'importing [{bar}] {percentage}% | {mb}/{totalmb} MiB | {events} events | {rate} events/s',
+                  stream: process.stderr,
+                  hideCursor: true,
+                })
+              : null;
+            const t0 = Date.now();
+            let shown = 0;
+            bar?.start(1, 0, { mb: 0, totalmb: 0, events: 0, rate: 0 });
+            const s = await importPaths(store, paths, {
+              cluster,
+              transforms,
+              onProgress: (p) => {
+                if (!bar) return;
+                bar.setTotal(Math.max(p.bytesTotal, 1));
+                bar.update(Math.min(p.bytesRead, Math.max(p.bytesTotal, 1)), {
+                  mb: (p.bytesRead / 1048576).toFixed(1),
+                  totalmb: (p.bytesTotal / 1048576).toFixed(1),
+                  events: p.events,
+                  rate: Math.round(p.events / Math.max((Date.now() - t0) / 1000, 0.001)),
+                });
+              },
+              onReject: (r) => {
+                if (shown++ < REJECTS_ON_SCREEN) {
+                  bar?.stop();
+                  process.stderr.write(`kaudit: rejected ${r.source}:${r.line}: ${r.reason}\n`);
+                }
+              },
             });
-          },
-          onReject: (r) => {
-            if (shown++ < REJECTS_ON_SCREEN) {
-              bar?.stop();
-              process.stderr.write(`kaudit: rejected ${r.source}:${r.line}: ${r.reason}\n`);
+            bar?.stop();
+            if (shown > REJECTS_ON_SCREEN) {
+              process.stderr.write(
+                `kaudit: … and ${shown - REJECTS_ON_SCREEN} more rejected (kaudit rejects lists them all)\n`,
+              );
             }
-          },
-        });
-        bar?.stop();
-        if (shown > REJECTS_ON_SCREEN) {
-          process.stderr.write(
-            `kaudit: … and ${shown - REJECTS_ON_SCREEN} more rejected (kaudit rejects lists them all)\n`,
-          );
-        }
-        const retention = await configuredRetention(store);
-        await applyRetention(store, retention.seconds);
-        return s;
-      });
+            const retention = await configuredRetention(store);
+            await applyRetention(store, retention.seconds);
+            return s;
+          });
       for (const e of summary.errors) process.stderr.write(`kaudit: ${e.reason}\n`);
       for (const w of summary.warnings) process.stderr.write(`kaudit: ${w}\n`);
       printSummary(summary, format);

@@ -187,6 +187,27 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     }
   });
 
+  // Rejected input found by a client that imports through this server (kaudit import on a served store).
+  app.post('/api/v1/rejects', { preHandler: guard('ingest') }, async (req, reply) => {
+    const body = (typeof req.body === 'string' ? safeJson(req.body) : null) as { rejects?: unknown } | null;
+    const list = Array.isArray(body?.rejects) ? body.rejects : null;
+    const valid = list?.every(
+      (r) =>
+        r &&
+        typeof r === 'object' &&
+        typeof (r as RejectLike).source === 'string' &&
+        Number.isInteger((r as RejectLike).line) &&
+        typeof (r as RejectLike).reason === 'string' &&
+        typeof (r as RejectLike).raw === 'string',
+    );
+    if (!list || !valid) {
+      return reply.code(400).send({ error: 'send {"rejects": [{"source", "line", "reason", "raw"}]}' });
+    }
+    await ctx.store().addRejects(list as RejectLike[]);
+    metrics.rejected.inc({ source: 'import', reason: 'not-an-event' }, list.length);
+    return { recorded: list.length };
+  });
+
   app.get('/api/v1/self-audit', { preHandler: guard('admin') }, async () => {
     const r = await ctx.store().listSelfAudit();
     return { columns: r.columns, rows: r.rows };
@@ -269,6 +290,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     app.post<{ Params: { cluster?: string } }>('/audit/webhook/:cluster', opts, webhook);
   }
   return app;
+}
+
+interface RejectLike {
+  source: string;
+  line: number;
+  reason: string;
+  raw: string;
 }
 
 function safeJson(text: string): unknown {

@@ -1,5 +1,5 @@
 // Helpers for end-to-end tests that run the real `kaudit` binary.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -25,5 +25,21 @@ export function kaudit(
     input: opts.input ?? '',
     env: { ...process.env, ...opts.env },
     timeout: 120_000,
+  });
+}
+
+/** Like `kaudit` but without blocking the event loop (for tests that run a server in-process). */
+export function kauditAsync(
+  args: string[],
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'kaudit.js'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startServer, serveInfoPath, type RunningServer } from '../../src/server/serve.js';
 import { validateConfig, checkExposure } from '../../src/server/config.js';
-import { kaudit } from '../cli/helpers.js';
+import { kaudit, kauditAsync } from '../cli/helpers.js';
 
 const nullLog = { write: () => true } as unknown as NodeJS.WritableStream;
 
@@ -270,7 +270,7 @@ test('serve.json is private and removed on close; a deleted store file is recrea
 test('another kaudit command on a served store says in one sentence why it cannot run', async () => {
   const { server, dir, db } = await start();
   try {
-    const r = kaudit(['prune', '--db', db]);
+    const r = await kauditAsync(['prune', '--db', db]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /is owned by kaudit serve \(pid \d+, http:\/\/127\.0\.0\.1:\d+\)/);
   } finally {
@@ -295,6 +295,37 @@ test('the webhook rate limit answers 429 with Retry-After instead of dropping', 
     assert.equal(retryAfter, '1');
     // What was refused was not stored; what was accepted was.
     assert.equal(await count(server.url), codes.filter((c) => c === 200).length);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('kaudit import on a served store goes through the server: exact counts, rejects recorded', async () => {
+  const { server, dir, db } = await start();
+  try {
+    const samples = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'samples');
+    const args = [
+      'import',
+      '--db',
+      db,
+      '--json',
+      join(samples, 'falco'),
+      join(samples, 'audit2rbac', 'demo.log'),
+    ];
+    const first = await kauditAsync(args);
+    assert.equal(first.status, 0, first.stderr);
+    const s1 = JSON.parse(first.stdout);
+    assert.deepEqual([s1.read, s1.stored, s1.duplicates, s1.rejected], [808, 808, 0, 1]);
+    const again = JSON.parse((await kauditAsync(args)).stdout);
+    assert.deepEqual([again.read, again.stored, again.duplicates], [808, 0, 808]);
+    assert.equal(await count(server.url), 808);
+    // Events imported through the server name the file they came from.
+    const src = await post(`${server.url}/api/v1/query`, {
+      query: '* | select __source__ as s, count(*) as n group by s order by n desc limit 1',
+    });
+    assert.match(src.json.rows[0][0], /^import:.*demo\.log$/);
+    assert.equal(src.json.rows[0][1], 757);
   } finally {
     await server.close();
     rmSync(dir, { recursive: true });
