@@ -6,7 +6,7 @@
 //                             old log imported today is kept for the full retention period.
 // Every connection sees all attached partitions through the temp view `kaudit_events`.
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ALL_COLUMNS } from '../../event/columns.js';
@@ -111,7 +111,8 @@ export class DuckDbStore implements Store {
       }
     }
     const dataDir = memory ? tmpdir() : dirname(opts.path);
-    const tempDir = memory ? join(tmpdir(), 'kaudit-spill') : `${opts.path}.tmp`;
+    // Each in-memory store spills to its own directory: two stores sharing one collide.
+    const tempDir = memory ? mkdtempSync(join(tmpdir(), 'kaudit-spill-')) : `${opts.path}.tmp`;
     const limits = sandboxLimitsFromEnv();
     // Commands stay small (a peak RSS under 1 GiB for any import); the server may pass more.
     limits.memoryLimit ??= opts.memoryLimit ?? '384MB';
@@ -136,7 +137,11 @@ export class DuckDbStore implements Store {
       }
       await store.refreshViews();
       await registerEnrichFunctions(conn, opts.enrich ?? {});
-      if (opts.sandbox !== false) await lockSandbox(conn);
+      // Only the partition and spill directories: not the folder of the main file, which also holds
+      // <db>.serve.json with the server's local token.
+      if (opts.sandbox !== false) {
+        await lockSandbox(conn, partsDir ? { allowedDirectories: [partsDir, tempDir] } : {});
+      }
     } catch (e) {
       await store.close();
       if (e instanceof UserError) throw e;
@@ -267,7 +272,20 @@ export class DuckDbStore implements Store {
     else this.idleReaders.push(c);
   }
 
+  private active = new Set<Promise<unknown>>();
+
   async querySql(sql: string, opts: QueryOptions = {}): Promise<QueryResult> {
+    if (this.closed) throw new UserError('the store is closed');
+    const run = this.runQuery(sql, opts);
+    this.active.add(run);
+    try {
+      return await run;
+    } finally {
+      this.active.delete(run);
+    }
+  }
+
+  private async runQuery(sql: string, opts: QueryOptions): Promise<QueryResult> {
     const conn = await this.acquireReader();
     try {
       // The second wall of the sandbox: DuckDB's own parser must see exactly one SELECT.
@@ -455,6 +473,11 @@ export class DuckDbStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Closing DuckDB under a running query deadlocks it: interrupt and wait for them first.
+    if (this.active.size) {
+      for (const c of this.connections) c.interrupt();
+      await Promise.allSettled([...this.active]);
+    }
     for (const c of this.connections) c.closeSync();
     this.instance.closeSync();
   }
