@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'test-results/**', 'kaudit-data/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'test-results/**', 'kaudit-data/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

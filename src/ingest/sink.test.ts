@@ -31,7 +31,11 @@ function slowStore() {
       batches.push(rows.length);
       const alreadyStored = new Set([...rows.map((r) => r.id)].filter((id) => seen.has(id)));
       let stored = 0;
-      for (const r of rows) if (!seen.has(r.id)) (seen.add(r.id), stored++);
+      for (const r of rows) {
+        if (seen.has(r.id)) continue;
+        seen.add(r.id);
+        stored++;
+      }
       return { stored, duplicates: rows.length - stored, alreadyStored };
     },
   };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startServer, serveInfoPath, type RunningServer } from '../../src/server/serve.js';
 import { validateConfig, checkExposure } from '../../src/server/config.js';
-import { kaudit, kauditAsync } from '../cli/helpers.js';
+import { kauditAsync } from '../cli/helpers.js';
 
 const nullLog = { write: () => true } as unknown as NodeJS.WritableStream;
 
