@@ -168,12 +168,12 @@ async function main(): Promise<void> {
     const u = users.getRows()[0]?.[0];
     if (typeof u === 'string' && /^[a-z0-9.\-_]+$/i.test(u)) fullTextToken = u.toLowerCase();
 
-    // IP facts for the baseline, computed once before timing (the UDFs are instance-wide).
+    // IP facts for the baseline, computed once before timing (the per-row functions are instance-wide).
     const t1 = performance.now();
     await conn.run(`CREATE OR REPLACE TEMP TABLE bench_ip_info AS
-      SELECT ip, kaudit_udf_ip_to_domain(ip) AS domain, kaudit_udf_security_check_ip(ip) AS risky,
-             kaudit_udf_ip_to_country(ip, '') AS country, kaudit_udf_ip_to_province(ip, '') AS province,
-             kaudit_udf_ip_to_city(ip, '') AS city, kaudit_udf_ip_to_provider(ip) AS provider
+      SELECT ip, kaudit_ip_to_domain(ip) AS domain, kaudit_security_check_ip(ip) AS risky,
+             kaudit_ip_to_country(ip, '') AS country, kaudit_ip_to_province(ip, '') AS province,
+             kaudit_ip_to_city(ip, '') AS city, kaudit_ip_to_provider(ip) AS provider
       FROM (SELECT DISTINCT CASE WHEN json_array_length(sourceIPs) = 1 THEN sourceIPs ->> 0 ELSE sourceIPs END AS ip FROM ${EVENTS_RELATION})`);
     const ipRows = Number((await conn.runAndReadAll('SELECT count(*) FROM bench_ip_info')).getRows()[0][0]);
     const ipMs = performance.now() - t1;
