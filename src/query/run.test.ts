@@ -395,3 +395,33 @@ test('constant GROUP BY / ORDER BY keys are values, not positions; type errors a
     return true;
   });
 });
+
+test('IP functions work in every SQL context (grouped keys, filters, TRY, windows, aggregates)', async () => {
+  // First source IPs: E1 10.0.0.1 (intranet), E2 203.0.113.7 (internet), E3/E4 none (NULL).
+  const first = 'json_array_get(sourceIPs, 0)';
+  assert.deepEqual(await q(`* | select ip_to_domain(${first}) as d, count(*) as n group by d order by d`), [
+    ['internet', 1],
+    ['intranet', 1],
+    [null, 2],
+  ]);
+  assert.deepEqual(
+    await q(
+      `* | select upper(ip_to_domain(${first})) as d, count(*) group by ip_to_domain(${first}) order by 1`,
+    ),
+    [
+      ['INTERNET', 1],
+      ['INTRANET', 1],
+      [null, 2],
+    ],
+  );
+  assert.deepEqual(await q(`* | select auditID from log where ip_to_domain(${first}) = 'internet'`), [
+    ['E2'],
+  ]);
+  assert.deepEqual(
+    await q(
+      `* | select try(ip_to_domain(verb)), ip_to_domain(cast(row_number() over (order by auditID) as varchar)) from log limit 1`,
+    ),
+    [[null, null]],
+  );
+  assert.deepEqual(await q(`* | select ip_to_domain(max(${first})) from log`), [['internet']]);
+});

@@ -8,6 +8,8 @@ import { translateFormat, translateParseFormat } from './datetime.js';
 import { localToSeconds, secondsToLocal } from './time.js';
 import type { SqlRenderer } from './sql.js';
 import { ENRICH_FUNCTIONS } from '../../../enrich/catalog.js';
+import { dedupName } from '../../../enrich/duckdb.js';
+import { containsWindow } from '../../../query/sql/bind.js';
 import { findColumn } from '../../../event/columns.js';
 
 type Render = (call: FuncCall, args: string[], r: SqlRenderer) => string;
@@ -182,8 +184,8 @@ const WINDOWS = [
 const IP_FUNCTIONS: Record<string, Render> = Object.fromEntries(
   Object.entries(ENRICH_FUNCTIONS).map(([name, f]): [string, Render] => [
     name,
-    (_c, a) =>
-      `${f.sqlName}(${f.params
+    (c, a, r) =>
+      `${r.ipDedup && !c.args.some(containsWindow) ? dedupName(f) : f.sqlName}(${f.params
         .map((t, i) =>
           a[i] === undefined ? "''" : `CAST(${a[i]} AS ${t === 'bigint' ? 'BIGINT' : 'VARCHAR'})`,
         )
@@ -449,7 +451,11 @@ export function implementsFunction(name: string): boolean {
 }
 
 export function renderFunction(call: FuncCall, r: SqlRenderer): string {
-  const args = call.args.map((x) => r.expr(x));
+  // The deduplicating IP macros do not work inside TRY() or a window function's arguments.
+  const args =
+    call.name === 'try' || call.over
+      ? r.perRow(() => call.args.map((x) => r.expr(x)))
+      : call.args.map((x) => r.expr(x));
   let sql: string;
   if (AGGREGATES[call.name]) {
     sql = AGGREGATES[call.name](call, args);

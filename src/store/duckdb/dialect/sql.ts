@@ -12,7 +12,7 @@ import type {
   Select,
   WindowSpec,
 } from '../../../query/sql/ast.js';
-import { castBaseType, children, exprKey } from '../../../query/sql/bind.js';
+import { castBaseType, children, containsAggregate, exprKey } from '../../../query/sql/bind.js';
 import { QueryError } from '../../../query/errors.js';
 import type { RenderContext } from '../../../query/dialect.js';
 import { EVENTS_RELATION } from '../../store.js';
@@ -101,19 +101,58 @@ export class SqlRenderer {
     return ` LIMIT ${count}${offset ? ` OFFSET ${offset}` : ''}`;
   }
 
+  /**
+   * Which form of the IP functions to call (src/enrich/duckdb.ts): the deduplicating macro (one
+   * lookup per distinct address) where DuckDB accepts it — WHERE, GROUP BY keys and the expressions
+   * of a query without aggregation — else the per-row function, which is correct everywhere and in
+   * an aggregated select runs once per group anyway.
+   */
+  ipDedup = false;
+  /** exprKeys of the GROUP BY keys of the select being rendered: their subtrees may deduplicate. */
+  private groupKeys?: Set<string>;
+
+  private withIp<T>(dedup: boolean, groupKeys: Set<string> | undefined, fn: () => T): T {
+    const saved = [this.ipDedup, this.groupKeys] as const;
+    this.ipDedup = dedup;
+    this.groupKeys = groupKeys;
+    try {
+      return fn();
+    } finally {
+      [this.ipDedup, this.groupKeys] = saved;
+    }
+  }
+
+  /** Renders `fn` with the per-row IP functions (inside TRY, around window functions, …). */
+  perRow<T>(fn: () => T): T {
+    return this.withIp(false, undefined, fn);
+  }
+
   select(sel: Select): string {
+    return this.withIp(false, undefined, () => this.selectBody(sel));
+  }
+
+  private selectBody(sel: Select): string {
     const ts = this.timeSeriesPadding(sel);
     if (ts) return ts;
     const compare = this.compareSelect(sel);
     if (compare) return compare;
+    const aggregated =
+      sel.groupBy.length > 0 ||
+      sel.items.some((i) => containsAggregate(i.expr)) ||
+      (sel.having !== undefined && containsAggregate(sel.having)) ||
+      sel.orderBy.some((o) => containsAggregate(o.expr));
+    const keys = aggregated ? new Set(sel.groupBy.map(exprKey)) : undefined;
+    const outputs = (fn: () => string) => this.withIp(!aggregated, keys, fn);
+    const filters = (fn: () => string) => this.withIp(true, undefined, fn);
     const parts = [
-      `SELECT ${sel.distinct ? 'DISTINCT ' : ''}${sel.items.map((i) => `${this.expr(i.expr)} AS ${quoteIdent(i.name!)}`).join(', ')}`,
+      `SELECT ${sel.distinct ? 'DISTINCT ' : ''}${outputs(() => sel.items.map((i) => `${this.expr(i.expr)} AS ${quoteIdent(i.name!)}`).join(', '))}`,
     ];
     if (sel.from) parts.push(`FROM ${this.from(sel.from)}`);
-    if (sel.where) parts.push(`WHERE ${this.expr(sel.where)}`);
-    if (sel.groupBy.length) parts.push(`GROUP BY ${sel.groupBy.map((g) => this.key(g)).join(', ')}`);
-    if (sel.having) parts.push(`HAVING ${this.expr(sel.having)}`);
-    if (sel.orderBy.length) parts.push(`ORDER BY ${this.orderBy(sel.orderBy)}`);
+    if (sel.where) parts.push(`WHERE ${filters(() => this.expr(sel.where!))}`);
+    if (sel.groupBy.length)
+      parts.push(`GROUP BY ${filters(() => sel.groupBy.map((g) => this.key(g)).join(', '))}`);
+    if (sel.having) parts.push(`HAVING ${outputs(() => this.expr(sel.having!))}`);
+    if (sel.orderBy.length) parts.push(`ORDER BY ${outputs(() => this.orderBy(sel.orderBy))}`);
     let sql = parts.join(' ');
     if (sel.limit) sql += this.limit(sel.limit.count, sel.limit.offset);
     return sql;
@@ -190,6 +229,14 @@ export class SqlRenderer {
   }
 
   expr(e: Expr): string {
+    // A GROUP BY key inside an aggregated select is rendered as in GROUP BY, so DuckDB matches it.
+    if (this.groupKeys && !this.ipDedup && this.groupKeys.has(exprKey(e))) {
+      return this.withIp(true, undefined, () => this.exprInner(e));
+    }
+    return this.exprInner(e);
+  }
+
+  private exprInner(e: Expr): string {
     switch (e.kind) {
       case 'column':
         return this.column(e.binding!);
