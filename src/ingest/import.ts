@@ -47,14 +47,29 @@ export interface StreamInput {
   stream: Readable;
 }
 
-export async function importPaths(
-  store: Store,
-  paths: (string | StreamInput)[],
-  opts: ImportOptions,
+/** What an import does with what it reads; `readInputs` drives it over every input. */
+export interface InputHandlers {
+  /** One decoded event of `source`. */
+  event(item: Extract<ReadItem, { type: 'event' }>, source: string): void;
+  /** After each batch read (flush writes here). */
+  afterBatch(): Promise<void>;
+  /** After each input, with the rejects it had. */
+  afterInput(source: string, rejects: RejectRecord[]): Promise<void>;
+}
+
+/**
+ * Reads every input (files, directories, stdin, streams) in order, counting reads, rejects, bytes,
+ * empty and unreadable inputs into `summary`. Used by the local import and the import through a
+ * server, so both count and report alike.
+ */
+export async function readInputs(
+  inputs: (string | StreamInput)[],
+  opts: Pick<ImportOptions, 'onProgress' | 'onReject'>,
+  handlers: InputHandlers,
 ): Promise<ImportSummary> {
   const started = process.hrtime.bigint();
-  const streams = paths.filter((p): p is StreamInput => typeof p !== 'string');
-  const plan = planInputs(paths.filter((p): p is string => typeof p === 'string'));
+  const streams = inputs.filter((p): p is StreamInput => typeof p !== 'string');
+  const plan = planInputs(inputs.filter((p): p is string => typeof p === 'string'));
   const summary: ImportSummary = {
     read: 0,
     stored: 0,
@@ -71,50 +86,16 @@ export async function importPaths(
     seconds: 0,
     eventsPerSecond: 0,
   };
-  const counts = newTransformCounts();
-  const batchRows = opts.batchRows ?? 20_000;
   let bytesTotal = 0;
-  for (const f of plan.files) {
-    if (f === '-') continue;
-    try {
-      bytesTotal += statSync(f).size;
-    } catch {
-      /* reported when read */
-    }
-  }
+  for (const f of plan.files) if (f !== '-') bytesTotal += statSync(f, { throwIfNoEntry: false })?.size ?? 0;
   let bytesRead = 0;
-  let pending: IngestRow[] = [];
-  let inFlight: Promise<void> | null = null;
-  let rejects: RejectRecord[] = [];
-
-  const flush = async () => {
-    if (inFlight) await inFlight;
-    inFlight = null;
-    if (pending.length) {
-      const rows = pending;
-      pending = [];
-      inFlight = store.ingest(rows).then((r) => {
-        summary.stored += r.stored;
-        summary.duplicates += r.duplicates;
-      });
-    }
-    if (rejects.length >= 1000) {
-      const rs = rejects;
-      rejects = [];
-      await store.addRejects(rs);
-    }
-  };
-
-  for (const file of [...plan.files, ...streams]) {
-    const source = typeof file !== 'string' ? file.name : file === '-' ? 'stdin' : file;
+  for (const input of [...plan.files, ...streams]) {
+    const source = typeof input !== 'string' ? input.name : input === '-' ? 'stdin' : input;
+    const rejects: RejectRecord[] = [];
     let sawAny = false;
     try {
-      for await (const batch of readAuditBatches(file, {
-        onBytes: (n) => {
-          bytesRead += n;
-        },
-      })) {
-        for (const item of batch as ReadItem[]) {
+      for await (const batch of readAuditBatches(input, { onBytes: (n) => (bytesRead += n) })) {
+        for (const item of batch) {
           sawAny = true;
           if (item.type === 'reject') {
             summary.rejected++;
@@ -124,26 +105,71 @@ export async function importPaths(
             continue;
           }
           summary.read++;
-          const row = prepareRow(item, opts.cluster, source, opts.transforms, counts);
-          if (row) pending.push(row);
+          handlers.event(item, source);
         }
         opts.onProgress?.({ bytesRead, bytesTotal, events: summary.read });
-        if (pending.length >= batchRows) await flush();
+        await handlers.afterBatch();
       }
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       summary.errors.push({ path: source, reason: e.message });
-      continue;
     }
-    if (!sawAny) summary.warnings.push(`${source} is empty; nothing was imported from it`);
+    await handlers.afterInput(source, rejects);
+    if (!sawAny && !summary.errors.some((x) => x.path === source)) {
+      summary.warnings.push(`${source} is empty; nothing was imported from it`);
+    }
   }
-  await flush();
-  await flush();
-  if (rejects.length) await store.addRejects(rejects);
+  summary.bytes = bytesRead;
+  summary.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  summary.eventsPerSecond = summary.seconds > 0 ? Math.round(summary.read / summary.seconds) : 0;
+  return summary;
+}
+
+export async function importPaths(
+  store: Store,
+  paths: (string | StreamInput)[],
+  opts: ImportOptions,
+): Promise<ImportSummary> {
+  const started = process.hrtime.bigint();
+  const counts = newTransformCounts();
+  const batchRows = opts.batchRows ?? 20_000;
+  let pending: IngestRow[] = [];
+  let inFlight: Promise<void> | null = null;
+  let stored = 0;
+  let duplicates = 0;
+
+  // One batch is written while the next is read and decoded.
+  const flush = async (force: boolean) => {
+    if (!force && pending.length < batchRows) return;
+    if (inFlight) await inFlight;
+    inFlight = null;
+    if (pending.length) {
+      const rows = pending;
+      pending = [];
+      inFlight = store.ingest(rows).then((r) => {
+        stored += r.stored;
+        duplicates += r.duplicates;
+      });
+    }
+  };
+  const summary = await readInputs(paths, opts, {
+    event: (item, source) => {
+      const row = prepareRow(item, opts.cluster, source, opts.transforms, counts);
+      if (row) pending.push(row);
+    },
+    afterBatch: () => flush(false),
+    afterInput: async (_source, rejects) => {
+      if (rejects.length) await store.addRejects(rejects);
+    },
+  });
+  await flush(true);
+  if (inFlight) await inFlight;
+  summary.stored = stored;
+  summary.duplicates = duplicates;
   summary.policyDropped = counts.policyDropped;
   summary.policyTrimmed = counts.policyTrimmed;
   summary.redactions = counts.redactions;
-  summary.bytes = bytesRead;
+  // The time includes the last batch's write.
   summary.seconds = Number(process.hrtime.bigint() - started) / 1e9;
   summary.eventsPerSecond = summary.seconds > 0 ? Math.round(summary.read / summary.seconds) : 0;
   return summary;

@@ -1,13 +1,9 @@
 // `kaudit import` on a store owned by a running `kaudit serve`: the files are read and decoded here
 // and posted to the server's webhook as EventLists (the server applies its own policy and
 // redaction), retrying on 429/503 as the apiserver would. Rejects are recorded through the API.
-import { statSync } from 'node:fs';
-import { readAuditBatches, InputError } from '../event/read.js';
-import type { RejectRecord } from '../store/store.js';
 import type { ServerInfo } from '../cli/remote.js';
 import { callServer } from '../cli/remote.js';
-import { planInputs } from './inputs.js';
-import type { ImportOptions, ImportSummary } from './import.js';
+import { readInputs, type ImportOptions, type ImportSummary } from './import.js';
 
 const EVENTS_PER_POST = 1000;
 
@@ -47,68 +43,31 @@ export async function importThroughServer(
   paths: string[],
   opts: ImportOptions,
 ): Promise<ImportSummary> {
-  const started = process.hrtime.bigint();
-  const plan = planInputs(paths);
-  const summary: ImportSummary = {
-    read: 0,
-    stored: 0,
-    duplicates: 0,
-    rejected: 0,
-    policyDropped: 0,
-    policyTrimmed: 0,
-    redactions: 0,
-    files: plan.files,
-    skipped: plan.skipped,
-    errors: [...plan.errors],
-    warnings: [],
-    bytes: 0,
-    seconds: 0,
-    eventsPerSecond: 0,
+  let items: string[] = [];
+  let itemsSource = '';
+  let stored = 0;
+  let duplicates = 0;
+  const flush = async () => {
+    if (!items.length) return;
+    const r = await postBatch(server, opts.cluster, itemsSource, items);
+    stored += r.stored;
+    duplicates += r.duplicates;
+    items = [];
   };
-  let bytesTotal = 0;
-  for (const f of plan.files) if (f !== '-') bytesTotal += statSync(f, { throwIfNoEntry: false })?.size ?? 0;
-  let bytesRead = 0;
-  for (const file of plan.files) {
-    const source = file === '-' ? 'stdin' : file;
-    let items: string[] = [];
-    const rejects: RejectRecord[] = [];
-    const flush = async () => {
-      if (!items.length) return;
-      const r = await postBatch(server, opts.cluster, source, items);
-      summary.stored += r.stored;
-      summary.duplicates += r.duplicates;
-      items = [];
-    };
-    let sawAny = false;
-    try {
-      for await (const batch of readAuditBatches(file, { onBytes: (n) => (bytesRead += n) })) {
-        for (const item of batch) {
-          sawAny = true;
-          if (item.type === 'reject') {
-            summary.rejected++;
-            const r = { source, line: item.line, reason: item.reason, raw: item.raw };
-            rejects.push(r);
-            opts.onReject?.(r);
-            continue;
-          }
-          summary.read++;
-          items.push(item.text ?? JSON.stringify(item.event));
-          if (items.length >= EVENTS_PER_POST) await flush();
-        }
-        opts.onProgress?.({ bytesRead, bytesTotal, events: summary.read });
-      }
+  const summary = await readInputs(paths, opts, {
+    event: (item, source) => {
+      itemsSource = source;
+      items.push(item.text ?? JSON.stringify(item.event));
+    },
+    afterBatch: async () => {
+      if (items.length >= EVENTS_PER_POST) await flush();
+    },
+    afterInput: async (_source, rejects) => {
       await flush();
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      summary.errors.push({ path: source, reason: e.message });
-    }
-    if (rejects.length) await callServer(server, '/api/v1/rejects', { rejects });
-    if (!sawAny && !summary.errors.some((e) => e.path === source)) {
-      summary.warnings.push(`${source} is empty; nothing was imported from it`);
-    }
-  }
-  summary.bytes = bytesRead;
-  summary.seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  summary.eventsPerSecond = summary.seconds > 0 ? Math.round(summary.read / summary.seconds) : 0;
+      if (rejects.length) await callServer(server, '/api/v1/rejects', { rejects });
+    },
+  });
+  summary.stored = stored;
+  summary.duplicates = duplicates;
   return summary;
 }
