@@ -243,6 +243,7 @@ export class Follower {
       if (copy) {
         await this.seek(copy, cp.offset, cp.line);
         this.queue.push(copy);
+        await this.queueNewerCopies(copy);
         this.ctx.notice(
           `${this.path} was truncated (copytruncate) while kaudit was stopped; reading the rest from ${copy.name}`,
         );
@@ -417,6 +418,29 @@ export class Follower {
     return null;
   }
 
+  /**
+   * After the copy holding the checkpoint: copies made by later copytruncate rotations (while kaudit
+   * was stopped, or between two polls), oldest first by modification time, read whole.
+   */
+  private async queueNewerCopies(found: Tracked): Promise<void> {
+    const foundMtime = (await found.fh.stat()).mtimeMs;
+    const newer: { path: string; mtime: number }[] = [];
+    for (const p of await listCopies(this.path)) {
+      if (p === found.name) continue;
+      try {
+        const st = await stat(p);
+        if (st.mtimeMs > foundMtime) newer.push({ path: p, mtime: st.mtimeMs });
+      } catch {
+        /* gone */
+      }
+    }
+    newer.sort((a, b) => a.mtime - b.mtime || a.path.localeCompare(b.path));
+    for (const c of newer) {
+      const t = await this.openBackup({ path: c.path, rotatedAt: 0, compressed: c.path.endsWith('.gz') });
+      if (t) this.queue.push(t);
+    }
+  }
+
   /** Positions a freshly opened tracked file at a checkpoint offset. */
   private async seek(t: Tracked, offset: number, line: number): Promise<void> {
     if (t.compressed && t.gz) {
@@ -484,6 +508,7 @@ export class Follower {
       if (copy) {
         await this.seek(copy, cur.offset, cur.line);
         this.queue.push(copy);
+        await this.queueNewerCopies(copy);
       }
       this.ctx.notice(
         `${this.path} was truncated (copytruncate)${copy ? `; reading the rest of the copy ${copy.name} first` : ''}, then the file from its start`,
@@ -502,18 +527,12 @@ export class Follower {
   private async readBatch(f: Tracked): Promise<boolean> {
     let chunk: Buffer | null;
     try {
-      if (f.gz) chunk = await f.gz.next(READ_CHUNK);
-      else {
-        const buf = Buffer.allocUnsafe(READ_CHUNK);
-        const { bytesRead } = await f.fh.read(buf, 0, READ_CHUNK, f.offset + f.carry.length);
-        chunk = bytesRead ? buf.subarray(0, bytesRead) : null;
-      }
+      chunk = await this.readMore(f);
     } catch (e) {
       this.ctx.error(
         this.path,
         `${f.name} could not be read (${(e as Error).message}); skipping the rest of it`,
       );
-      if (f.final) return false;
       return false;
     }
     if (chunk) this.ctx.counted('bytesRead', chunk.length);
@@ -555,6 +574,24 @@ export class Follower {
     f.carry = Buffer.from(rest);
     await this.checkpoint(f);
     return !(atEnd && f.final) || f.carry.length > 0;
+  }
+
+  /** Up to READ_CHUNK new bytes of `f` (gunzip yields small pieces: gather them); null at the end. */
+  private async readMore(f: Tracked): Promise<Buffer | null> {
+    if (f.gz) {
+      const parts: Buffer[] = [];
+      let n = 0;
+      while (n < READ_CHUNK) {
+        const c = await f.gz.next(READ_CHUNK - n);
+        if (!c) break;
+        parts.push(c);
+        n += c.length;
+      }
+      return n ? Buffer.concat(parts, n) : null;
+    }
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    const { bytesRead } = await f.fh.read(buf, 0, READ_CHUNK, f.offset + f.carry.length);
+    return bytesRead ? buf.subarray(0, bytesRead) : null;
   }
 
   private async checkpoint(f: Tracked): Promise<void> {
