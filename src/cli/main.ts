@@ -11,6 +11,7 @@ import { register as registerPolicy } from './policy.js';
 import { register as registerSetup } from './setup.js';
 import { register as registerDoctor } from './doctor.js';
 import { register as registerServe } from './serve.js';
+import { register as registerAgent } from './agent.js';
 import { UserError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     registerSetup,
     registerDoctor,
     registerServe,
+    registerAgent,
   ]) {
     register(program);
   }
