@@ -344,14 +344,22 @@ export class Follower {
   }
 
   private async openBackup(b: Backup): Promise<Tracked | null> {
-    const fh = await this.tryOpen(b.path);
+    let fh = await this.tryOpen(b.path);
+    let name = b.path;
+    let compressed = b.compressed;
+    if (!fh && !compressed) {
+      // Listed a moment ago, gone now: the mill compressed it meanwhile (it writes the .gz first).
+      name = `${b.path}.gz`;
+      compressed = true;
+      fh = await this.tryOpen(name);
+    }
     if (!fh) return null;
     const st = await fh.stat();
-    const t = this.track(fh, b.path, st, 0, 0, true);
-    if (b.compressed) {
+    const t = this.track(fh, name, st, 0, 0, true);
+    if (compressed) {
       const head = await readGzipHead(fh, FINGERPRINT_BYTES);
       if (!head) {
-        this.ctx.error(this.path, `${b.path} is not a complete gzip file; skipping it`);
+        this.ctx.error(this.path, `${name} is not a complete gzip file; skipping it`);
         await fh.close();
         return null;
       }
