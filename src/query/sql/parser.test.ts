@@ -157,3 +157,13 @@ test('ORDER BY / LIMIT after the last SELECT of a UNION apply to the whole union
     p.kind === 'setOp' && p.left.kind === 'select' && p.left.limit?.count === 1 && p.orderBy.length === 0,
   );
 });
+
+test('deep nesting and long operator chains are refused with a clear error, not a stack overflow', () => {
+  rejects(`select ${'('.repeat(5000)}1${')'.repeat(5000)}`, /nested too deeply/);
+  rejects(`select ${'not '.repeat(5000)}true`, /nested too deeply/);
+  rejects(`select * from ${'(select * from '.repeat(5000)}log${')'.repeat(5000)}`, /nested too deeply/);
+  rejects(`select 1${' + 1'.repeat(5000)}`, /Too many chained operators/);
+  rejects(`select 1 from log${' cross join log'.repeat(5000)}`, /Too many chained operators/);
+  // Realistic depth is fine.
+  parseSql(`select ${'lower('.repeat(50)}verb${')'.repeat(50)} from log`);
+});

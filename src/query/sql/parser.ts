@@ -42,9 +42,33 @@ export function parseSql(text: string, offset = 0): Query {
   return p.parseStatement();
 }
 
+/** Nesting (parentheses, subqueries, CASE, NOT, unary signs) beyond this is refused, not a stack overflow. */
+const MAX_DEPTH = 200;
+/** Operators chained at one level (`a + b + c …`, `x or y or …`) beyond this are refused. */
+const MAX_CHAIN = 1000;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
+
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) {
+      throw new QueryError(
+        `The query is nested too deeply (more than ${MAX_DEPTH} levels); simplify it`,
+        this.tok.pos,
+      );
+    }
+  }
+
+  private chain(count: number): void {
+    if (count > MAX_CHAIN) {
+      throw new QueryError(
+        `Too many chained operators (more than ${MAX_CHAIN}); simplify the expression`,
+        this.tok.pos,
+      );
+    }
+  }
 
   private get tok(): Token {
     return this.tokens[this.i];
@@ -118,6 +142,15 @@ class Parser {
   }
 
   private parseQuery(): Query {
+    this.enter();
+    try {
+      return this.parseQueryInner();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseQueryInner(): Query {
     let ctes: Cte[] | undefined;
     if (this.isKw('with')) {
       this.next();
@@ -139,7 +172,9 @@ class Parser {
 
   private parseSetOps(): QueryBody {
     let left: Query = this.parseQueryTerm();
+    let n = 0;
     for (;;) {
+      this.chain(++n);
       const t = this.tok;
       let op: 'union' | 'intersect' | 'except' | undefined;
       if (this.isKw('union')) op = 'union';
@@ -296,7 +331,9 @@ class Parser {
 
   private parseFrom(): FromItem {
     let left = this.parseFromPrimary();
+    let n = 0;
     for (;;) {
+      this.chain(++n);
       const t = this.tok;
       if (this.acceptOp(',')) {
         const right = this.parseFromPrimary();
@@ -404,12 +441,19 @@ class Parser {
   // ---- expressions (precedence low → high: OR, AND, NOT, comparison/predicates, ||, + -, * / %, unary, postfix)
 
   parseExpr(): Expr {
-    return this.parseOr();
+    this.enter();
+    try {
+      return this.parseOr();
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseOr(): Expr {
     let left = this.parseAnd();
+    let n = 0;
     while (this.isKw('or')) {
+      this.chain(++n);
       const t = this.next();
       left = { kind: 'binary', op: 'or', left, right: this.parseAnd(), pos: t.pos };
     }
@@ -418,7 +462,9 @@ class Parser {
 
   private parseAnd(): Expr {
     let left = this.parseNot();
+    let n = 0;
     while (this.isKw('and')) {
+      this.chain(++n);
       const t = this.next();
       left = { kind: 'binary', op: 'and', left, right: this.parseNot(), pos: t.pos };
     }
@@ -428,7 +474,12 @@ class Parser {
   private parseNot(): Expr {
     if (this.isKw('not')) {
       const t = this.next();
-      return { kind: 'unary', op: 'not', expr: this.parseNot(), pos: t.pos };
+      this.enter();
+      try {
+        return { kind: 'unary', op: 'not', expr: this.parseNot(), pos: t.pos };
+      } finally {
+        this.depth--;
+      }
     }
     return this.parsePredicate();
   }
@@ -489,7 +540,9 @@ class Parser {
 
   private parseConcat(): Expr {
     let left = this.parseAdditive();
+    let n = 0;
     while (this.isOp('||')) {
+      this.chain(++n);
       const t = this.next();
       left = { kind: 'binary', op: '||', left, right: this.parseAdditive(), pos: t.pos };
     }
@@ -498,7 +551,9 @@ class Parser {
 
   private parseAdditive(): Expr {
     let left = this.parseMultiplicative();
+    let n = 0;
     while (this.isOp('+') || this.isOp('-')) {
+      this.chain(++n);
       const t = this.next();
       left = { kind: 'binary', op: t.text as BinaryOp, left, right: this.parseMultiplicative(), pos: t.pos };
     }
@@ -507,7 +562,9 @@ class Parser {
 
   private parseMultiplicative(): Expr {
     let left = this.parseUnary();
+    let n = 0;
     while (this.isOp('*') || this.isOp('/') || this.isOp('%')) {
+      this.chain(++n);
       const t = this.next();
       left = { kind: 'binary', op: t.text as BinaryOp, left, right: this.parseUnary(), pos: t.pos };
     }
@@ -517,7 +574,13 @@ class Parser {
   private parseUnary(): Expr {
     if (this.isOp('-') || this.isOp('+')) {
       const t = this.next();
-      const expr = this.parseUnary();
+      this.enter();
+      let expr: Expr;
+      try {
+        expr = this.parseUnary();
+      } finally {
+        this.depth--;
+      }
       if (
         t.text === '-' &&
         expr.kind === 'literal' &&
