@@ -38,6 +38,18 @@ export interface CompiledQuery {
 export const DEFAULT_LIMIT = 100;
 
 export function compileQuery(text: string, ctx: QueryContext, dialect: Dialect): CompiledQuery {
+  try {
+    return compile(text, ctx, dialect);
+  } catch (err) {
+    // Safety net: a query deep enough to exhaust the stack in any phase is refused, not a crash.
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      throw new QueryError('The query is nested too deeply or too long to compile; simplify it');
+    }
+    throw err;
+  }
+}
+
+function compile(text: string, ctx: QueryContext, dialect: Dialect): CompiledQuery {
   const parts = splitQuery(text);
   if (parts.sql === undefined && /^\s*select\s/i.test(parts.search)) {
     throw new QueryError('sql query must follow search query: write it as * | SELECT …', 0);
