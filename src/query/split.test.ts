@@ -27,13 +27,3 @@ test('splits at the first | outside double quotes and not escaped', () => {
   // A later | belongs to the SQL (where the SQL lexer rejects it as a second stage).
   assert.deepEqual(splitQuery('* | select 1 | x'), { search: '* ', sql: ' select 1 | x', sqlOffset: 3 });
 });
-
-test('a search deep enough to exhaust the stack is a QueryError, not a crash', async () => {
-  const { compileQuery } = await import('./index.js');
-  const { duckDbDialect } = await import('../store/duckdb/dialect/index.js');
-  const { QueryError } = await import('./errors.js');
-  assert.throws(
-    () => compileQuery(`${'('.repeat(50000)}a${')'.repeat(50000)}`, { timezone: 'UTC' }, duckDbDialect),
-    (err: unknown) => err instanceof QueryError && /nested too deeply/.test(err.message),
-  );
-});
