@@ -425,3 +425,7 @@ test('IP functions work in every SQL context (grouped keys, filters, TRY, window
   );
   assert.deepEqual(await q(`* | select ip_to_domain(max(${first})) from log`), [['internet']]);
 });
+
+test('string literals may hold any character, NUL included', async () => {
+  assert.deepEqual(await q(`* | select length('x\u0000y'), 'it''s', '\\d' limit 1`), [[3, "it's", '\\d']]);
+});

@@ -50,29 +50,38 @@ function normaliseTimestamp(s: string): string {
  */
 function typeError(err: unknown): QueryError | undefined {
   const first = err instanceof Error ? err.message.split('\n')[0] : '';
-  let m = /Binder Error: No function matches the given name and argument types '([a-z_0-9]+)\((.*)\)'/.exec(
-    first,
-  );
-  if (m) {
-    const types = m[2]
+  const t = (x: string) =>
+    x
       .replace(/STRING_LITERAL/g, 'varchar')
       .replace(/INTEGER_LITERAL/g, 'integer')
+      .replace(/UBIGINT|HUGEINT|INTEGER|BIGINT/g, 'bigint')
       .toLowerCase();
+  let m =
+    /Binder Error: No function matches the given name and argument types '(.+?)\((.*)\)'/.exec(first) ??
+    /Binder Error: Could not choose a best candidate function for the function call "(.+?)\((.*)\)"/.exec(
+      first,
+    );
+  if (m) {
+    const [name, args] = [m[1], t(m[2])];
+    if (/^[a-z_][a-z_0-9]*$/i.test(name)) {
+      return new QueryError(
+        `Unexpected parameters (${args}) for function ${name}; add a CAST to the expected type`,
+      );
+    }
     return new QueryError(
-      `Unexpected parameters (${types}) for function ${m[1]}; add a CAST to the expected type`,
+      `Cannot apply operator ${name} to (${args}); add a CAST so the operands have fitting types`,
     );
   }
-  m = /Binder Error: Cannot (compare|mix) values of type (\S+) and(?: type)? (\S+)/.exec(first);
-  if (m) {
-    const t = (x: string) =>
-      x
-        .replace(/STRING_LITERAL/, 'varchar')
-        .replace(/INTEGER_LITERAL/, 'integer')
-        .toLowerCase();
+  m = /Binder Error: Cannot (compare|mix) values of type (.+?) and (?:type )?(.+?) - /.exec(first);
+  if (m)
     return new QueryError(
       `Cannot ${m[1]} ${t(m[2])} with ${t(m[3])}; add a CAST so both sides have the same type`,
     );
-  }
+  m = /Binder Error: Cannot combine types of (.+?) and (.+?) - /.exec(first);
+  if (m)
+    return new QueryError(
+      `Values of types ${t(m[1])} and ${t(m[2])} cannot be combined (CASE, IN, UNION…); add a CAST`,
+    );
   return undefined;
 }
 

@@ -2,6 +2,7 @@
 // semantics where DuckDB differs (sls-query.md §4.4): NULL when a regex does not match,
 // json_array_get returning strings unquoted, MySQL-style date formats, truncation of unix seconds
 // to bigint (§9 U-5), Presto's NULL-propagating concat, 0-based JSON array indexes, and so on.
+import { quoteString } from './quote.js';
 import type { Expr, FuncCall, SqlType } from '../../../query/sql/ast.js';
 import { QueryError } from '../../../query/errors.js';
 import { translateFormat, translateParseFormat } from './datetime.js';
@@ -15,7 +16,7 @@ import { findColumn } from '../../../event/columns.js';
 type Render = (call: FuncCall, args: string[], r: SqlRenderer) => string;
 
 function q(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
+  return quoteString(s);
 }
 
 function stringLiteral(e: Expr | undefined, what: string, pos: number): string {

@@ -19,14 +19,9 @@ import { EVENTS_RELATION } from '../../store.js';
 import { searchToDuckDb } from './search.js';
 import { renderFunction } from './functions.js';
 import { parseWindowSeconds, tsOffsetSeconds } from './time.js';
+import { quoteIdent, quoteString } from './quote.js';
 
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-export function quoteString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+export { quoteIdent, quoteString };
 
 /** JSON path for DuckDB's json functions: `$."k1"."k2"` (keys may hold dots and slashes). */
 export function jsonKeyPath(keys: string[]): string {

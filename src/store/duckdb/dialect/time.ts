@@ -1,6 +1,7 @@
 // Time helpers shared by the DuckDB function translations: SLS timestamps are DuckDB TIMESTAMP
 // values holding the wall-clock time of the query zone (so they print as SLS shows them), and unix
 // seconds convert to and from them through that zone (ICU, loaded in every DuckDB build we ship).
+import { quoteString } from './quote.js';
 import { QueryError } from '../../../query/errors.js';
 import { tzOffsetSeconds } from '../../../cli/flags.js';
 
@@ -9,7 +10,7 @@ function isUtc(tz: string): boolean {
 }
 
 function q(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
+  return quoteString(s);
 }
 
 /** Unix seconds (bigint or double SQL) → TIMESTAMP in the zone. */
