@@ -205,9 +205,11 @@ export class Follower {
       if (st) await this.openActive(this.startAt === 'end' ? 'end' : 0);
       return;
     }
-    // Is the checkpoint's file still the active one?
+    // Is the checkpoint's file still the active one? (Opened before the backups are listed, so a
+    // rotation in between leaves it among them rather than skipped.)
+    let active: FileHandle | null = null;
     if (st) {
-      const active = await this.tryOpen(this.path);
+      active = await this.tryOpen(this.path);
       if (active) {
         const head = await readHead(active, cp.fingerprintBytes);
         const fst = await active.stat();
@@ -222,7 +224,6 @@ export class Follower {
           this.cur.size = cp.offset;
           return;
         }
-        await active.close();
       }
     }
     // It was rotated (or truncated) while kaudit was not running: find it, read the rest of it, then
@@ -254,12 +255,24 @@ export class Follower {
       }
       successors = backups.filter((b) => b.rotatedAt >= cp.activeAt);
     }
-    for (const b of successors) {
+    await this.queueBackups(successors, active);
+    if (active) await this.openActive(0, active);
+  }
+
+  /** Queues backups to read, except the one that is the (already opened) active file. */
+  private async queueBackups(backups: Backup[], active: FileHandle | null): Promise<void> {
+    const ast = active ? await active.stat() : null;
+    for (const b of backups) {
+      if (ast && !b.compressed) {
+        try {
+          const s = await stat(b.path);
+          if (s.ino === ast.ino && s.dev === ast.dev) continue;
+        } catch {
+          /* compressed meanwhile: openBackup reads the .gz */
+        }
+      }
       const t = await this.openBackup(b);
       if (t) this.queue.push(t);
-    }
-    if (st) {
-      await this.openActive(0);
     }
   }
 
@@ -300,8 +313,8 @@ export class Follower {
   }
 
   /** Opens the active file at 0 or at the end of its last complete line. */
-  private async openActive(at: 0 | 'end'): Promise<void> {
-    const fh = await this.tryOpen(this.path);
+  private async openActive(at: 0 | 'end', opened?: FileHandle): Promise<void> {
+    const fh = opened ?? (await this.tryOpen(this.path));
     if (!fh) return;
     const fst = await fh.stat();
     if (!fst.isFile()) {
@@ -466,6 +479,9 @@ export class Follower {
     this.cur = null;
     old.final = true;
     this.ctx.counted('rotations');
+    // Open the new active file before listing the backups: if it is rotated in between, it shows up
+    // among them (and is skipped there) instead of being missed.
+    const active = st ? await this.tryOpen(this.path) : null;
     const backups = await listBackups(this.path);
     let successors: Backup[];
     let oldBackup: Backup | undefined;
@@ -501,11 +517,8 @@ export class Follower {
         : `${this.path} disappeared; reading the rest of it and waiting for it to come back`,
     );
     this.queue.push(old);
-    for (const b of successors) {
-      const t = await this.openBackup(b);
-      if (t) this.queue.push(t);
-    }
-    if (st) await this.openActive(0);
+    await this.queueBackups(successors, active);
+    if (active) await this.openActive(0, active);
   }
 
   private async truncated(st: Stats): Promise<void> {
