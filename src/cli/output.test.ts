@@ -67,3 +67,18 @@ test('events: JSON keeps whole events; the table summarises them', () => {
   );
   assert.equal(csv[1], '10,c,alice,get,,,,,,e1');
 });
+
+test('events in a table show the time in the query zone', () => {
+  const events = [{ auditID: 'e1', verb: 'get', __time__: 1592374067, cluster: 'c' }];
+  let text = '';
+  const out = new Writable({
+    write(chunk, _enc, cb) {
+      text += String(chunk);
+      cb();
+    },
+  });
+  printResult({ events }, 'table', out, { timezone: 'Asia/Shanghai' });
+  const [header, , row] = text.split('\n');
+  assert.match(header, /^time {17}cluster/);
+  assert.match(row, /^2020-06-17 14:07:47  c/);
+});

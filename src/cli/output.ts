@@ -125,10 +125,31 @@ export function formatTable(r: TabularResult): string {
     const fill = ' '.repeat(Math.max(0, widths[i] - width(s)));
     return numeric[i] ? fill + s : s + fill;
   };
-  const lines = [header.map(pad).join('  '), widths.map((w) => '-'.repeat(w)).join('  ')];
+  const lines = [header.map(pad).join('  ').trimEnd(), widths.map((w) => '-'.repeat(w)).join('  ')];
   for (const row of body) lines.push(row.map(pad).join('  ').trimEnd());
   lines.push(`(${r.rows.length} row${r.rows.length === 1 ? '' : 's'})`);
   return lines.join('\n') + '\n';
+}
+
+export interface PrintOptions {
+  /** Zone for showing event times in a table (`__time__` stays unix seconds in JSON and CSV). */
+  timezone?: string;
+}
+
+/** `YYYY-MM-DD HH:MM:SS` of unix seconds in `tz`. */
+export function formatUnixSeconds(seconds: number, tz: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(seconds * 1000));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
 }
 
 /** Writes `result` to `out` in `format`. */
@@ -136,6 +157,7 @@ export function printResult(
   result: PrintableResult,
   format: OutputFormat,
   out: Writable = process.stdout,
+  opts: PrintOptions = {},
 ): void {
   const isEvents = 'events' in result;
   switch (format) {
@@ -148,8 +170,18 @@ export function printResult(
     case 'csv':
       out.write(formatCsv(isEvents ? eventsAsTable(result) : result));
       return;
-    case 'table':
-      out.write(formatTable(isEvents ? eventsAsTable(result) : result));
+    case 'table': {
+      if (!isEvents) {
+        out.write(formatTable(result));
+        return;
+      }
+      // People read times, not unix seconds: the first column becomes the time in the query zone.
+      const table = eventsAsTable(result);
+      const tz = opts.timezone ?? 'UTC';
+      table.columns[0] = { name: 'time' };
+      for (const row of table.rows) if (typeof row[0] === 'number') row[0] = formatUnixSeconds(row[0], tz);
+      out.write(formatTable(table));
       return;
+    }
   }
 }

@@ -151,7 +151,7 @@ export function register(program: Command): void {
         process.stderr.write(`kaudit: wrote ${n} row${n === 1 ? '' : 's'} to ${flags.out}\n`);
         return;
       }
-      printResult(printable(out), format);
+      printResult(printable(out), format, process.stdout, { timezone: tz });
       if (out.kind === 'search' && format === 'table' && out.events.length === pageSize) {
         process.stderr.write(`(more events may follow: --page ${(page ?? 1) + 1})\n`);
       }
