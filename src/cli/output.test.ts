@@ -80,5 +80,5 @@ test('events in a table show the time in the query zone', () => {
   printResult({ events }, 'table', out, { timezone: 'Asia/Shanghai' });
   const [header, , row] = text.split('\n');
   assert.match(header, /^time {17}cluster/);
-  assert.match(row, /^2020-06-17 14:07:47  c/);
+  assert.match(row, /^2020-06-17 14:07:47 {2}c/);
 });
