@@ -6,7 +6,7 @@ import { quoteString } from './quote.js';
 import type { Expr, FuncCall, SqlType } from '../../../query/sql/ast.js';
 import { QueryError } from '../../../query/errors.js';
 import { translateFormat, translateParseFormat } from './datetime.js';
-import { localToSeconds, secondsToLocal } from './time.js';
+import { localToSeconds, parseWindowSeconds, secondsToLocal } from './time.js';
 import type { SqlRenderer } from './sql.js';
 import { ENRICH_FUNCTIONS } from '../../../enrich/catalog.js';
 import { dedupName } from '../../../enrich/duckdb.js';
@@ -233,18 +233,12 @@ const SCALARS: Record<string, Render> = {
     return `date_sub('${unit}', ${asTimestamp(c, 1, a, r)}, ${asTimestamp(c, 2, a, r)})`;
   },
   time_series: (c, a, r) => {
-    // Without padding context (not the only GROUP BY key): the bucket start, formatted.
+    // Without padding (time_series is not the only GROUP BY key, see sql.ts): the bucket start, formatted.
     const w = stringLiteral(c.args[1], 'time_series window', c.pos);
-    const m = /^\s*(\d+)\s*([smhdw])\s*$/i.exec(w);
-    if (!m)
-      throw new QueryError(
-        `time_series window '${w}' is not valid; write it like 30s, 5m, 1h or 1d`,
-        c.args[1].pos,
-      );
-    const step = Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[m[2].toLowerCase() as 's']!;
+    const step = parseWindowSeconds(w, c.args[1].pos);
     const bucket = `(CAST(floor(CAST(${a[0]} AS DOUBLE) / ${step}) AS BIGINT) * ${step})`;
     return dateFormat(
-      secondsToLocal(bucket, r.timezone),
+      secondsToLocal(bucket, r.timezone, true),
       stringLiteral(c.args[2], 'time_series format', c.pos),
     );
   },
