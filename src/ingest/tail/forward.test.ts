@@ -106,3 +106,56 @@ test('a refused connection is an error that names the server', async () => {
   await assert.rejects(f.write([row(1)]), /127\.0\.0\.1:1 refused the connection/);
   f.close();
 });
+
+test('https: the server certificate is verified against --ca; without it the error names the cause', async (tc) => {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const https = await import('node:https');
+  const dir = mkdtempSync(join(tmpdir(), 'kaudit-tls-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ].concat(['-days', '1', '-subj', '/CN=kaudit-test', '-addext', 'subjectAltName=IP:127.0.0.1']),
+      { stdio: 'ignore' },
+    );
+  } catch {
+    tc.skip('openssl is not installed; cannot make a test certificate');
+    return;
+  }
+  const cert = readFileSync(join(dir, 'cert.pem'));
+  let posts = 0;
+  const s = https.createServer({ cert, key: readFileSync(join(dir, 'key.pem')) }, (req, res) => {
+    posts++;
+    req.resume();
+    req.on('end', () => res.end('{}'));
+  });
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const url = `https://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  const verified = new WebhookForwarder({ server: url, node: 'n', ca: cert });
+  const unverified = new WebhookForwarder({ server: url, node: 'n' });
+  const skipping = new WebhookForwarder({ server: url, node: 'n', insecureSkipVerify: true });
+  try {
+    assert.equal((await verified.write([row(1)])).stored, 1);
+    await assert.rejects(
+      unverified.write([row(2)]),
+      /cannot reach https:\/\/127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT\)/,
+    );
+    assert.equal((await skipping.write([row(3)])).stored, 1);
+    assert.equal(posts, 2);
+  } finally {
+    for (const f of [verified, unverified, skipping]) f.close();
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+});
