@@ -13,6 +13,7 @@ import {
   addStoreFlags,
   addTimeFlags,
   outputFormat,
+  parseDuration,
   queryTimezone,
   timeRange,
   type OutputFlags,
@@ -24,6 +25,7 @@ import { printResult, type PrintableResult } from './output.js';
 import { withStore } from './store.js';
 
 interface QueryFlags extends StoreFlags, OutputFlags, TimeFlags {
+  timeout?: string;
   limit?: string;
   page?: string;
   out?: string;
@@ -94,6 +96,10 @@ export function register(program: Command): void {
     .option('--limit <n>', 'rows of a SQL query without LIMIT (default 100), or events per page of a search')
     .option('--page <n>', 'page of a search without SQL (1 = newest 100 events)')
     .option(
+      '--timeout <dur>',
+      'stop a query that runs longer than DUR (default $KAUDIT_QUERY_TIMEOUT, else 5m)',
+    )
+    .option(
       '--out <file>',
       'write the result to FILE (.csv, .ndjson, .jsonl, .json, .parquet) instead of printing it',
     );
@@ -109,6 +115,9 @@ export function register(program: Command): void {
     const fileFormat = flags.out ? outFileFormat(flags.out) : undefined;
     const format = outputFormat(flags);
     const pageSize = limit ?? 100;
+    const timeoutText = flags.timeout ?? process.env.KAUDIT_QUERY_TIMEOUT ?? '5m';
+    const timeoutMs =
+      parseDuration(timeoutText, flags.timeout ? '--timeout' : '$KAUDIT_QUERY_TIMEOUT') * 1000;
     const ctx: QueryContext = {
       timezone: tz,
       ...(range.from !== undefined ? { from: range.from } : {}),
@@ -137,7 +146,7 @@ export function register(program: Command): void {
       }
       let out: QueryOutput;
       try {
-        out = await runQuery(store, query, ctx);
+        out = await runQuery(store, query, ctx, timeoutMs > 0 ? { timeoutMs } : {});
       } catch (err) {
         if (err instanceof QueryError) throw new UserError(describeQueryError(err, query));
         throw err;

@@ -116,3 +116,20 @@ test('--help shows examples', () => {
   assert.match(r.stdout, /Examples:/);
   assert.match(r.stdout, /--out <file>/);
 });
+
+test('--timeout stops a long query with a clear message', { skip: !existsSync(SAMPLE) }, () => {
+  // 757^4 ≈ 3.3e11 combinations: far longer than a second.
+  const r = kaudit([
+    'query',
+    '--db',
+    db,
+    '* | select count(*) from log a, log b, log c, log d',
+    '--timeout',
+    '1s',
+  ]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /The query ran longer than 1000 ms and was stopped/);
+  const bad = kaudit(['query', '--db', db, '* | select 1', '--timeout', 'soon']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--timeout "soon" is not a duration/);
+});
