@@ -133,8 +133,14 @@ export class Follower {
   /** Does one unit of work; false when there was nothing to do. */
   async step(): Promise<boolean> {
     if (!this.initialized) {
+      try {
+        await this.init();
+      } catch (e) {
+        // Try again from scratch next time (e.g. the checkpoint could not be loaded).
+        await this.close();
+        throw e;
+      }
       this.initialized = true;
-      await this.init();
       return true;
     }
     if (this.queue.length) {

@@ -272,9 +272,12 @@ export class FileSource {
         raw: o.raw,
       });
     }
+    // All parts at once, so the sink can put them in one store transaction; all must be durable.
+    const parts: Promise<void>[] = [];
     for (let i = 0; i < rows.length; i += this.maxBatchRows) {
-      await this.writeDurably(path, rows.slice(i, i + this.maxBatchRows));
+      parts.push(this.writeDurably(path, rows.slice(i, i + this.maxBatchRows)));
     }
+    await Promise.all(parts);
     if (rejects.length && this.opts.onRejects) await this.opts.onRejects(rejects);
     this.stats.linesRead += records.length;
     this.stats.rejected += rejects.length;
