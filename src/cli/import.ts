@@ -142,6 +142,7 @@ they never stop the import. Importing the same file again stores nothing new.`,
             const s = await importPaths(store, paths, {
               cluster,
               transforms,
+              transformSpec: { policy: flags.policy, redact: flags.redact !== false },
               onProgress: (p) => {
                 if (!bar) return;
                 bar.setTotal(Math.max(p.bytesTotal, 1));

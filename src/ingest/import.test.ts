@@ -347,3 +347,37 @@ test('a batch is stored in time order whatever the input order, and the bodies r
   }
   rmSync(d, { recursive: true });
 });
+
+test('decoding in a worker thread gives the same import as decoding in-thread', async () => {
+  const inputs = [join(samples, 'falco'), join(samples, 'audit2rbac', 'demo.log')];
+  const inThread = await openDuckDbStore({ path: ':memory:' });
+  const inWorker = await openDuckDbStore({ path: ':memory:' });
+  try {
+    const { ingestTransforms } = await import('../cli/transforms.js');
+    const a = await importPaths(inThread, inputs, {
+      cluster: 'c',
+      transforms: await ingestTransforms({ policy: 'default', redact: true }),
+    });
+    const b = await importPaths(inWorker, inputs, {
+      cluster: 'c',
+      transformSpec: { policy: 'default', redact: true },
+    });
+    for (const k of [
+      'read',
+      'stored',
+      'duplicates',
+      'rejected',
+      'policyDropped',
+      'policyTrimmed',
+      'redactions',
+    ] as const) {
+      assert.equal(b[k], a[k], k);
+    }
+    const ids = async (s: typeof inThread) =>
+      (await s.querySql(`SELECT _id::VARCHAR FROM kaudit_events ORDER BY 1`)).rows.map((r) => r[0]);
+    assert.deepEqual(await ids(inWorker), await ids(inThread));
+  } finally {
+    await inThread.close();
+    await inWorker.close();
+  }
+});
