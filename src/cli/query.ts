@@ -15,6 +15,7 @@ import {
   outputFormat,
   parseDuration,
   queryTimezone,
+  storeLocation,
   timeRange,
   type OutputFlags,
   type OutputFormat,
@@ -23,8 +24,11 @@ import {
 } from './flags.js';
 import { printResult, type PrintableResult } from './output.js';
 import { withStore } from './store.js';
+import { callServer, findServer } from './remote.js';
+import { followSearch } from './follow.js';
 
 interface QueryFlags extends StoreFlags, OutputFlags, TimeFlags {
+  follow?: boolean;
   timeout?: string;
   limit?: string;
   page?: string;
@@ -95,6 +99,7 @@ export function register(program: Command): void {
     .argument('<query>', "the query, e.g. 'verb: delete | select count(*) as n'")
     .option('--limit <n>', 'rows of a SQL query without LIMIT (default 100), or events per page of a search')
     .option('--page <n>', 'page of a search without SQL (1 = newest 100 events)')
+    .option('--follow', 'stream new events matching a search as a running kaudit serve stores them')
     .option(
       '--timeout <dur>',
       'stop a query that runs longer than DUR (default $KAUDIT_QUERY_TIMEOUT, else 5m)',
@@ -126,6 +131,58 @@ export function register(program: Command): void {
       ...(limit !== undefined ? { limit } : {}),
       ...(page !== undefined ? { offset: (page - 1) * pageSize } : {}),
     };
+    const server = findServer(storeLocation(flags).path);
+    if (flags.follow) {
+      if (!server) {
+        throw new UserError(
+          `--follow needs a running kaudit serve on ${storeLocation(flags).path} (it streams what the server stores); start one with kaudit serve`,
+        );
+      }
+      await followSearch(server, query, { cluster: flags.cluster, timezone: tz }, (ev) => {
+        if (format === 'table')
+          printResult({ kind: 'search', events: [ev] } as PrintableResult, 'table', process.stdout, {
+            timezone: tz,
+          });
+        else process.stdout.write(JSON.stringify(ev) + '\n');
+      });
+      return;
+    }
+    if (server) {
+      // The store is owned by kaudit serve: ask it (DuckDB allows one process per file).
+      if (fileFormat === 'parquet') {
+        throw new UserError(
+          `--out ${flags.out}: Parquet export is not available through kaudit serve (${server.url}); use .csv or .ndjson, or stop the server`,
+        );
+      }
+      let answer: { kind: 'sql' | 'search'; columns: { name: string; type: string }[]; rows: unknown[][] };
+      try {
+        answer = (await callServer(server, '/api/v1/query', {
+          query,
+          timezone: tz,
+          from: range.from,
+          to: range.to,
+          cluster: flags.cluster,
+          limit,
+          offset: ctx.offset,
+        })) as typeof answer;
+      } catch (err) {
+        const e = err as UserError & { position?: number; suggestion?: string; status?: number };
+        if (e.status === 400)
+          throw new UserError(
+            describeQueryError(
+              new QueryError(e.message, e.position ?? undefined, e.suggestion ?? undefined),
+              query,
+            ),
+          );
+        throw err;
+      }
+      const out: QueryOutput =
+        answer.kind === 'search'
+          ? { kind: 'search', sql: '', events: answer.rows.map((r) => r[0] as Record<string, unknown>) }
+          : { kind: 'sql', sql: '', columns: answer.columns, rows: answer.rows };
+      await emit(out);
+      return;
+    }
     await withStore(flags, async (store) => {
       if (flags.out && fileFormat === 'parquet') {
         let compiled;
@@ -151,6 +208,10 @@ export function register(program: Command): void {
         if (err instanceof QueryError) throw new UserError(describeQueryError(err, query));
         throw err;
       }
+      await emit(out);
+    });
+
+    async function emit(out: QueryOutput): Promise<void> {
       if (flags.out && fileFormat && fileFormat !== 'parquet') {
         const stream = createWriteStream(flags.out);
         printResult(printable(out), fileFormat, stream);
@@ -164,6 +225,6 @@ export function register(program: Command): void {
       if (out.kind === 'search' && format === 'table' && out.events.length === pageSize) {
         process.stderr.write(`(more events may follow: --page ${(page ?? 1) + 1})\n`);
       }
-    });
+    }
   });
 }

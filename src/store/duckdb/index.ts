@@ -158,6 +158,18 @@ export class DuckDbStore implements Store {
     await conn.run(sql);
   }
 
+  private writeChain: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs `fn` alone on the writer connection: an ingest holds a transaction open across awaits, and
+   * a settings write or a self-audit record slipped into it would break (or join) that transaction.
+   */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.writeChain.then(fn, fn);
+    this.writeChain = run.catch(() => {});
+    return run;
+  }
+
   private async scalar(sql: string, conn = this.conn): Promise<unknown> {
     const r = await conn.runAndReadAll(sql);
     const rows = r.getRows();
@@ -235,15 +247,21 @@ export class DuckDbStore implements Store {
     return `CREATE OR REPLACE TEMP VIEW ${EVENTS_RELATION} AS ${parts.join('\nUNION ALL ')}`;
   }
 
+  private viewVersion = 0;
+  private readonly connViewVersion = new WeakMap<DuckDBConnection, number>();
+
+  /** The writer's view now; reader connections catch up when they are next handed out. */
   private async refreshViews(): Promise<void> {
-    const sql = this.viewSql();
-    for (const c of this.connections) await this.run(sql, c);
+    this.viewVersion++;
+    await this.run(this.viewSql(), this.conn);
+    this.connViewVersion.set(this.conn, this.viewVersion);
   }
 
   /** A further connection (e.g. for concurrent queries in the server), with the events view. */
   async connect(): Promise<DuckDBConnection> {
     const c = await this.instance.connect();
     await this.run(this.viewSql(), c);
+    this.connViewVersion.set(c, this.viewVersion);
     // Scalar functions registered from JS belong to the connection that registered them.
     await registerEnrichFunctions(c, this.opts.enrich ?? {});
     this.connections.push(c);
@@ -257,6 +275,15 @@ export class DuckDbStore implements Store {
 
   /** Queries run on their own connections, so they never wait behind an ingest transaction. */
   private async acquireReader(): Promise<DuckDBConnection> {
+    const c = await this.takeReader();
+    if (this.connViewVersion.get(c) !== this.viewVersion) {
+      await this.run(this.viewSql(), c);
+      this.connViewVersion.set(c, this.viewVersion);
+    }
+    return c;
+  }
+
+  private async takeReader(): Promise<DuckDBConnection> {
     const idle = this.idleReaders.pop();
     if (idle) return idle;
     if (this.readerCount < DuckDbStore.MAX_READERS) {
@@ -302,85 +329,89 @@ export class DuckDbStore implements Store {
   }
 
   async ingest(rows: IngestRow[]): Promise<IngestResult> {
-    if (rows.length === 0) return { stored: 0, duplicates: 0 };
-    const receive = this.now();
-    const day = dayOf(receive);
-    if (!this.partitions.has(day)) {
-      await this.attachPartition(day);
-      await this.refreshViews();
-    }
-    const target = this.partitions.get(day)!;
-    try {
-      await this.run(CREATE_STAGING_SQL);
-      await this.run(`DELETE FROM ${STAGING_TABLE}`);
-      // De-duplicate within the batch and order it by time; the insert keeps this order, so rows
-      // are stored time-ordered and DuckDB's zone maps prune by time.
-      const seen = new Set<bigint>();
-      const unique = rows.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
-      unique.sort((a, b) => a.timeUs - b.timeUs);
-      const app = await this.conn.createAppender(STAGING_TABLE, 'main', 'temp');
-      for (const r of unique) {
-        app.appendUHugeInt(r.id);
-        app.appendVarchar(r.cluster);
-        app.appendBigInt(BigInt(r.time));
-        app.appendBigInt(BigInt(r.timeUs));
+    return this.serial(async () => {
+      if (rows.length === 0) return { stored: 0, duplicates: 0 };
+      const receive = this.now();
+      const day = dayOf(receive);
+      if (!this.partitions.has(day)) {
+        await this.attachPartition(day);
+        await this.refreshViews();
+      }
+      const target = this.partitions.get(day)!;
+      try {
+        await this.run(CREATE_STAGING_SQL);
+        await this.run(`DELETE FROM ${STAGING_TABLE}`);
+        // De-duplicate within the batch and order it by time; the insert keeps this order, so rows
+        // are stored time-ordered and DuckDB's zone maps prune by time.
+        const seen = new Set<bigint>();
+        const unique = rows.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+        unique.sort((a, b) => a.timeUs - b.timeUs);
+        const app = await this.conn.createAppender(STAGING_TABLE, 'main', 'temp');
+        for (const r of unique) {
+          app.appendUHugeInt(r.id);
+          app.appendVarchar(r.cluster);
+          app.appendBigInt(BigInt(r.time));
+          app.appendBigInt(BigInt(r.timeUs));
+          app.appendVarchar(r.source);
+          app.appendBigInt(BigInt(receive));
+          app.appendVarchar(r.raw);
+          app.endRow();
+        }
+        app.flushSync();
+        app.closeSync();
+        await this.run('BEGIN TRANSACTION');
+        let stored: number;
+        const alreadyStored = new Set<bigint>();
+        try {
+          let min = Infinity;
+          let max = -Infinity;
+          for (const r of rows) {
+            if (r.timeUs < min) min = r.timeUs;
+            if (r.timeUs > max) max = r.timeUs;
+          }
+          const range = { min, max };
+          const known = await this.conn.runAndReadAll(storedIdsInStagingSql(EVENTS_RELATION, range));
+          for (const [id] of known.getRows()) alreadyStored.add(BigInt(id as bigint));
+          const res = await this.conn.run(insertFromStagingSql(target.alias, EVENTS_RELATION, range));
+          stored = Number(res.rowsChanged);
+          await this.run('COMMIT');
+        } catch (e) {
+          await this.run('ROLLBACK').catch(() => {});
+          throw e;
+        }
+        await this.run(`DELETE FROM ${STAGING_TABLE}`);
+        return { stored, duplicates: rows.length - stored, alreadyStored };
+      } catch (e) {
+        if (e instanceof UserError) throw e;
+        throw new UserError(storeErrorMessage(this.location, e));
+      }
+    });
+  }
+
+  async addRejects(rejects: RejectRecord[]): Promise<void> {
+    return this.serial(async () => {
+      if (!rejects.length) return;
+      // Rejects are kept once: importing the same bad file again adds nothing.
+      await this.run(
+        `CREATE TEMP TABLE IF NOT EXISTS kaudit_rejects_staging AS SELECT * FROM main.kaudit_rejects LIMIT 0`,
+      );
+      await this.run(`DELETE FROM kaudit_rejects_staging`);
+      const app = await this.conn.createAppender('kaudit_rejects_staging', 'main', 'temp');
+      const now = BigInt(this.now());
+      for (const r of rejects) {
+        app.appendBigInt(now);
         app.appendVarchar(r.source);
-        app.appendBigInt(BigInt(receive));
+        app.appendBigInt(BigInt(r.line));
+        app.appendVarchar(r.reason);
         app.appendVarchar(r.raw);
         app.endRow();
       }
       app.flushSync();
       app.closeSync();
-      await this.run('BEGIN TRANSACTION');
-      let stored: number;
-      const alreadyStored = new Set<bigint>();
-      try {
-        let min = Infinity;
-        let max = -Infinity;
-        for (const r of rows) {
-          if (r.timeUs < min) min = r.timeUs;
-          if (r.timeUs > max) max = r.timeUs;
-        }
-        const range = { min, max };
-        const known = await this.conn.runAndReadAll(storedIdsInStagingSql(EVENTS_RELATION, range));
-        for (const [id] of known.getRows()) alreadyStored.add(BigInt(id as bigint));
-        const res = await this.conn.run(insertFromStagingSql(target.alias, EVENTS_RELATION, range));
-        stored = Number(res.rowsChanged);
-        await this.run('COMMIT');
-      } catch (e) {
-        await this.run('ROLLBACK').catch(() => {});
-        throw e;
-      }
-      await this.run(`DELETE FROM ${STAGING_TABLE}`);
-      return { stored, duplicates: rows.length - stored, alreadyStored };
-    } catch (e) {
-      if (e instanceof UserError) throw e;
-      throw new UserError(storeErrorMessage(this.location, e));
-    }
-  }
-
-  async addRejects(rejects: RejectRecord[]): Promise<void> {
-    if (!rejects.length) return;
-    // Rejects are kept once: importing the same bad file again adds nothing.
-    await this.run(
-      `CREATE TEMP TABLE IF NOT EXISTS kaudit_rejects_staging AS SELECT * FROM main.kaudit_rejects LIMIT 0`,
-    );
-    await this.run(`DELETE FROM kaudit_rejects_staging`);
-    const app = await this.conn.createAppender('kaudit_rejects_staging', 'main', 'temp');
-    const now = BigInt(this.now());
-    for (const r of rejects) {
-      app.appendBigInt(now);
-      app.appendVarchar(r.source);
-      app.appendBigInt(BigInt(r.line));
-      app.appendVarchar(r.reason);
-      app.appendVarchar(r.raw);
-      app.endRow();
-    }
-    app.flushSync();
-    app.closeSync();
-    await this.run(`INSERT INTO main.kaudit_rejects SELECT DISTINCT * FROM kaudit_rejects_staging s
-      WHERE NOT EXISTS (SELECT 1 FROM main.kaudit_rejects r
-        WHERE r.source = s.source AND r.line = s.line AND r.reason = s.reason AND r.raw = s.raw)`);
+      await this.run(`INSERT INTO main.kaudit_rejects SELECT DISTINCT * FROM kaudit_rejects_staging s
+        WHERE NOT EXISTS (SELECT 1 FROM main.kaudit_rejects r
+          WHERE r.source = s.source AND r.line = s.line AND r.reason = s.reason AND r.raw = s.raw)`);
+    });
   }
 
   async listRejects(limit = 1000): Promise<QueryResult> {
@@ -396,9 +427,11 @@ export class DuckDbStore implements Store {
     action: string;
     detail: string;
   }): Promise<void> {
-    await this.run(
-      `INSERT INTO main.kaudit_self_audit VALUES (${this.now()}, ${quoteString(r.actor)}, ${quoteString(r.role)}, ${quoteString(r.remote)}, ${quoteString(r.action)}, ${quoteString(r.detail)})`,
-    );
+    return this.serial(async () => {
+      await this.run(
+        `INSERT INTO main.kaudit_self_audit VALUES (${this.now()}, ${quoteString(r.actor)}, ${quoteString(r.role)}, ${quoteString(r.remote)}, ${quoteString(r.action)}, ${quoteString(r.detail)})`,
+      );
+    });
   }
 
   async listSelfAudit(sinceUnix = 0, limit = 1000): Promise<QueryResult> {
@@ -410,7 +443,7 @@ export class DuckDbStore implements Store {
 
   /** Newest event time (unix seconds) of the store, or null when empty. */
   async newestEventTime(): Promise<number | null> {
-    const v = await this.scalar(`SELECT max(__time__) FROM ${EVENTS_RELATION}`);
+    const v = (await this.querySql(`SELECT max(__time__) FROM ${EVENTS_RELATION}`)).rows[0]?.[0];
     return v === null || v === undefined ? null : Number(v);
   }
 
@@ -423,19 +456,23 @@ export class DuckDbStore implements Store {
   }
 
   async getSetting(key: string): Promise<string | undefined> {
-    const v = await this.scalar(`SELECT value FROM main.kaudit_meta WHERE key = ${quoteString(key)}`);
-    return v === undefined || v === null ? undefined : String(v);
+    return this.serial(async () => {
+      const v = await this.scalar(`SELECT value FROM main.kaudit_meta WHERE key = ${quoteString(key)}`);
+      return v === undefined || v === null ? undefined : String(v);
+    });
   }
 
   async setSetting(key: string, value: string): Promise<void> {
-    await this.run(
-      `INSERT OR REPLACE INTO main.kaudit_meta VALUES (${quoteString(key)}, ${quoteString(value)})`,
-    );
+    return this.serial(async () => {
+      await this.run(
+        `INSERT OR REPLACE INTO main.kaudit_meta VALUES (${quoteString(key)}, ${quoteString(value)})`,
+      );
+    });
   }
 
   /** Number of stored events (all partitions). */
   async count(): Promise<number> {
-    return Number(await this.scalar(`SELECT count(*) FROM ${EVENTS_RELATION}`));
+    return Number((await this.querySql(`SELECT count(*) FROM ${EVENTS_RELATION}`)).rows[0][0]);
   }
 
   partitionInfo(): { day: string; file: string | null; bytes: number }[] {
@@ -447,32 +484,36 @@ export class DuckDbStore implements Store {
   }
 
   async prune(cutoffUnixSeconds: number): Promise<{ partitions: string[]; events: number; bytes: number }> {
-    const dropped: string[] = [];
-    let events = 0;
-    let bytes = 0;
-    for (const p of [...this.partitions.values()]) {
-      // Whole partitions only: every event in it was received before the cutoff.
-      if (dayStart(p.day) + DAY_SECONDS > cutoffUnixSeconds) continue;
-      events += Number(await this.scalar(`SELECT count(*) FROM ${p.alias}.events`));
-      this.partitions.delete(p.day);
-      await this.refreshViews();
-      await this.run(`DETACH ${p.alias}`);
-      if (p.file) {
-        for (const f of [p.file, `${p.file}.wal`]) {
-          if (existsSync(f)) {
-            bytes += statSync(f).size;
-            rmSync(f);
+    return this.serial(async () => {
+      const dropped: string[] = [];
+      let events = 0;
+      let bytes = 0;
+      for (const p of [...this.partitions.values()]) {
+        // Whole partitions only: every event in it was received before the cutoff.
+        if (dayStart(p.day) + DAY_SECONDS > cutoffUnixSeconds) continue;
+        events += Number(await this.scalar(`SELECT count(*) FROM ${p.alias}.events`));
+        this.partitions.delete(p.day);
+        await this.refreshViews();
+        await this.run(`DETACH ${p.alias}`);
+        if (p.file) {
+          for (const f of [p.file, `${p.file}.wal`]) {
+            if (existsSync(f)) {
+              bytes += statSync(f).size;
+              rmSync(f);
+            }
           }
         }
+        dropped.push(p.day);
       }
-      dropped.push(p.day);
-    }
-    return { partitions: dropped, events, bytes };
+      return { partitions: dropped, events, bytes };
+    });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Let a write in progress finish (its senders were told it is durable only after it commits).
+    await this.writeChain;
     // Closing DuckDB under a running query deadlocks it: interrupt and wait for them first.
     if (this.active.size) {
       for (const c of this.connections) c.interrupt();
