@@ -331,3 +331,49 @@ test('kaudit import on a served store goes through the server: exact counts, rej
     rmSync(dir, { recursive: true });
   }
 });
+
+test('kaudit query on a served store asks the server; --follow streams events as they are stored', async () => {
+  const { server, dir, db } = await start();
+  try {
+    assert.equal(
+      (await post(`${server.url}/audit/webhook`, list([event('q1'), event('q2', { verb: 'delete' })])))
+        .status,
+      200,
+    );
+    const q = await kauditAsync(['query', '--db', db, '--format', 'json', 'verb: delete | select auditID']);
+    assert.equal(q.status, 0, q.stderr);
+    assert.deepEqual(JSON.parse(q.stdout), [{ auditID: 'q2' }]);
+    const bad = await kauditAsync(['query', '--db', db, '* | select nosuch']);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /nosuch/);
+    // --follow: start following, then store matching and non-matching events.
+    const { spawn } = await import('node:child_process');
+    const { REPO } = await import('../cli/helpers.js');
+    const child = spawn(
+      process.execPath,
+      [join(REPO, 'bin', 'kaudit.js'), 'query', '--db', db, '--follow', '--format', 'ndjson', 'verb: delete'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    await new Promise((r) => setTimeout(r, 1500));
+    await post(
+      `${server.url}/audit/webhook`,
+      list([event('f1', { verb: 'delete' }), event('f2'), event('f3', { verb: 'delete' })]),
+    );
+    for (let i = 0; i < 60 && out.split('\n').filter(Boolean).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGTERM');
+    const ids = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).auditID);
+    // Only the new matching events, each once (q2 was stored before following began).
+    assert.deepEqual(ids.sort(), ['f1', 'f3']);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true });
+  }
+});
