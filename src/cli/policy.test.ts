@@ -321,11 +321,11 @@ test('simulate: a small log through the default policy, table and JSON', async (
   );
 });
 
-const SAMPLES = join(process.cwd(), '..', 'shared', 'samples');
+const SAMPLES = join(process.cwd(), 'test', 'fixtures', 'samples');
 
 test(
   'simulate runs on the real sample logs',
-  { skip: !existsSync(SAMPLES) && 'no ../shared/samples here' },
+  { skip: !existsSync(SAMPLES) && 'run from the repository root (test/fixtures/samples)' },
   async () => {
     // demo.log (SOURCES.md): 757 events, RequestReceived 320, ResponseComplete 437, all by
     // system:admin. None of its requests is a /healthz, /version or /swagger URL nor an Event

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { kaudit, REPO } from './helpers.js';
 
-const SAMPLE = join(REPO, '..', 'shared', 'samples', 'audit2rbac', 'demo.log');
+const SAMPLE = join(REPO, 'test', 'fixtures', 'samples', 'audit2rbac', 'demo.log');
 let dir: string;
 let db: string;
 
