@@ -232,7 +232,11 @@ async function importFilesInWorker(
       redact: opts.transformSpec.redact,
       batchRows: opts.batchRows ?? 20_000,
     };
-    const worker = new Worker(new URL('./decode-worker.js', import.meta.url), { workerData: job });
+    // execArgv: [] — the parent's flags (e.g. --input-type with -e) do not apply to a worker file.
+    const worker = new Worker(new URL('./decode-worker.js', import.meta.url), {
+      workerData: job,
+      execArgv: [],
+    });
     const messages = on(worker, 'message');
     try {
       for await (const [m] of messages as AsyncIterable<[DecodeMessage]>) {
