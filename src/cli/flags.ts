@@ -123,9 +123,11 @@ export function queryTimezone(flags: { timezone?: string }, configTz?: string): 
   return tz;
 }
 
-/** Offset in seconds of `tz` from UTC at the instant `unixSeconds`. */
-export function tzOffsetSeconds(tz: string, unixSeconds: number): number {
-  const d = new Date(unixSeconds * 1000);
+/** Calendar fields (year … second, as numbers) of the instant `unixSeconds` in the zone `tz`. */
+export function zonedDateParts(
+  unixSeconds: number,
+  tz: string,
+): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number> {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: tz,
     hourCycle: 'h23',
@@ -135,16 +137,22 @@ export function tzOffsetSeconds(tz: string, unixSeconds: number): number {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-  }).formatToParts(d);
+  }).formatToParts(new Date(unixSeconds * 1000));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  };
+}
+
+/** Offset in seconds of `tz` from UTC at the instant `unixSeconds`. */
+export function tzOffsetSeconds(tz: string, unixSeconds: number): number {
+  const p = zonedDateParts(unixSeconds, tz);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return Math.round((asUtc - Math.floor(unixSeconds) * 1000) / 1000);
 }
 

@@ -2,7 +2,7 @@
 // JSON (one array of row objects; integers as numbers, a string beyond 2^53, NULL as null),
 // CSV with a header, and NDJSON (one object per line). Shared by every command that prints rows.
 import type { Writable } from 'node:stream';
-import type { OutputFormat } from './flags.js';
+import { zonedDateParts, type OutputFormat } from './flags.js';
 
 export interface TabularResult {
   columns: { name: string; type?: string }[];
@@ -138,18 +138,9 @@ export interface PrintOptions {
 
 /** `YYYY-MM-DD HH:MM:SS` of unix seconds in `tz`. */
 export function formatUnixSeconds(seconds: number, tz: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(seconds * 1000));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
+  const p = zonedDateParts(seconds, tz);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
 }
 
 /** Writes `result` to `out` in `format`. */

@@ -44,96 +44,60 @@ test(
   { skip: hasOpenssl ? false : 'openssl is not installed' },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kaudit-tls-'));
-    // A CA, a server certificate for 127.0.0.1 and a client certificate it signed.
-    openssl(dir, [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=kaudit-test-ca',
-    ]);
-    openssl(dir, [
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'server.key',
-      '-out',
-      'server.csr',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ]);
-    openssl(dir, [
-      'x509',
-      '-req',
-      '-in',
-      'server.csr',
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'server.crt',
-      '-days',
-      '2',
-      '-copy_extensions',
-      'copy',
-    ]);
-    openssl(dir, [
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'client.key',
-      '-out',
-      'client.csr',
-      '-subj',
-      '/CN=kube-apiserver',
-    ]);
-    openssl(dir, [
-      'x509',
-      '-req',
-      '-in',
-      'client.csr',
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'client.crt',
-      '-days',
-      '2',
-    ]);
-    // A client certificate from another CA must not pass.
-    openssl(dir, [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'rogue.key',
-      '-out',
-      'rogue.crt',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=rogue',
-    ]);
+    // A CA, a server certificate for 127.0.0.1 and a client certificate it signed; and a rogue
+    // self-signed client certificate that must not pass.
+    const selfSigned = (name: string, cn: string) =>
+      openssl(dir, [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        `${name}.key`,
+        '-out',
+        `${name}.crt`,
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${cn}`,
+      ]);
+    const signedByCa = (name: string, cn: string, extra: string[] = []) => {
+      openssl(dir, [
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        `${name}.key`,
+        '-out',
+        `${name}.csr`,
+        '-subj',
+        `/CN=${cn}`,
+        ...extra,
+      ]);
+      openssl(dir, [
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        `${name}.crt`,
+        '-days',
+        '2',
+        '-copy_extensions',
+        'copy',
+      ]);
+    };
+    selfSigned('ca', 'kaudit-test-ca');
+    signedByCa('server', 'localhost', ['-addext', 'subjectAltName=IP:127.0.0.1']);
+    signedByCa('client', 'kube-apiserver');
+    selfSigned('rogue', 'rogue');
     const server = await startServer({
       dbPath: join(dir, 'k.duckdb'),
       config: validateConfig(
