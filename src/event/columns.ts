@@ -109,11 +109,9 @@ export const EVENT_COLUMNS: ColumnDef[] = [
 export const TEXT_COLUMNS: ColumnDef[] = [
   // The Event exactly as decoded (unknown fields kept), minified JSON.
   t('_raw', null, { visible: false }),
-  // The Event's JSON lower-cased with the escapes that stand for delimiters decoded: full-text
-  // search matches tokens here (delimiters as SLS, see src/query), never raw JSON escapes. Computed
-  // from `_raw` when read (only for the rows a cheap prefilter keeps), not stored: storing a second
-  // copy of every event doubled the cost of an import.
-  t('_text', null, { visible: false, virtual: true }),
+  // Lower-cased, JSON-decoded keys and values of the Event joined by newlines: full-text search
+  // matches tokens here (delimiters as SLS, see src/query), never raw JSON escapes.
+  t('_text', null, { visible: false }),
 ];
 
 export const ALL_COLUMNS: ColumnDef[] = [...SYSTEM_COLUMNS, ...EVENT_COLUMNS, ...TEXT_COLUMNS];

@@ -1,6 +1,6 @@
 // DuckDB schema of the event store: one `events` table per partition file, built from the row
 // catalogue (src/event/columns.ts), and the SQL that turns staged raw events into typed rows.
-import { ALL_COLUMNS, EVENT_COLUMNS, type ColumnDef } from '../../event/columns.js';
+import { ALL_COLUMNS, EVENT_COLUMNS } from '../../event/columns.js';
 
 /** Bumped when the physical schema changes; MIGRATIONS[n] upgrades a partition from n to n+1. */
 export const SCHEMA_VERSION = 1;
@@ -20,16 +20,10 @@ export function quoteString(value: string): string {
 export function createEventsTableSql(catalog: string, table = 'events'): string {
   const cols = ALL_COLUMNS.map((c) =>
     c.virtual
-      ? `${quoteIdent(c.name)} ${c.duckType} AS (${virtualColumnExpr(c)})`
+      ? `${quoteIdent(c.name)} ${c.duckType} AS (json_extract_string(_raw, ${quoteString(jsonPath(c.path!))}))`
       : `${quoteIdent(c.name)} ${c.duckType}`,
   ).join(',\n  ');
   return `CREATE TABLE IF NOT EXISTS ${catalog}.${table} (\n  ${cols}\n)`;
-}
-
-/** How a virtual column is computed from the stored event `_raw`. */
-function virtualColumnExpr(c: ColumnDef): string {
-  if (c.name === '_text') return decodedTextExpr('_raw');
-  return `json_extract_string(_raw, ${quoteString(jsonPath(c.path!))})`;
 }
 
 export const STAGING_TABLE = 'kaudit_staging';
@@ -96,7 +90,7 @@ export function insertFromStagingSql(
   return `INSERT INTO ${targetCatalog}.events BY NAME
 SELECT _id, cluster, __time__, _time_us, __source__, '' AS __topic__, _receive AS "__tag__:__receive_time__",
   ${extracted.join(',\n  ')},
-  _raw
+  _raw, ${decodedTextExpr('_raw')} AS _text
 FROM (
   SELECT s.*, json_extract_string(s._raw, [${paths.join(', ')}]) AS _v
   FROM ${STAGING_TABLE} s

@@ -96,15 +96,9 @@ function renderMatch(
     // (DuckDB's JSON writer escapes only those and `"`, a delimiter), so the raw column can be
     // tested without decoding it first.
     const onRaw = raw !== null && ![...lit].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20);
-    // Full text: the stored event holds the token's characters literally (case aside) unless they
-    // are `\\` or control characters, so a case-insensitive substring test on `_raw` keeps every
-    // match and spares decoding `_text` (a virtual column) for the rest.
-    const fullTextOnRaw = field === null && ![...lit].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20);
     return [
       ...(bloom && field === null && !hasWildcard(t) ? [bloomTest(t)] : []),
-      fullTextOnRaw
-        ? `(_raw ILIKE ${sqlString('%' + lit.replace(/[\\%_]/g, (c) => '\\' + c) + '%')} ESCAPE '\\')`
-        : `contains(${onRaw ? `lower(${raw})` : text}, ${sqlString(lit)})`,
+      `contains(${onRaw ? `lower(${raw})` : text}, ${sqlString(lit)})`,
     ];
   };
   if (phrase) {
