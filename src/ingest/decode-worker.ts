@@ -48,8 +48,8 @@ async function run(job: DecodeJob): Promise<void> {
     rejects = [];
     read = 0;
     bytesRead = 0;
-    // At most two batches ahead of the writer.
-    while (sent - acks > 2) await new Promise<void>((r) => (waiting = r));
+    // At most one batch ahead of the writer (memory: a peak RSS under 1 GiB).
+    while (sent - acks > 1) await new Promise<void>((r) => (waiting = r));
   };
   try {
     for await (const batch of readAuditBatches(job.file, { onBytes: (n) => (bytesRead += n) })) {

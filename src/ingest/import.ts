@@ -230,7 +230,7 @@ async function importFilesInWorker(
       cluster: opts.cluster,
       policy: opts.transformSpec.policy,
       redact: opts.transformSpec.redact,
-      batchRows: opts.batchRows ?? 20_000,
+      batchRows: opts.batchRows ?? 5_000,
     };
     // execArgv: [] — the parent's flags (e.g. --input-type with -e) do not apply to a worker file.
     const worker = new Worker(new URL('./decode-worker.js', import.meta.url), {

@@ -42,7 +42,7 @@ export interface DuckDbStoreOptions {
   enrich?: EnrichOptions;
   /** Lock the DuckDB configuration after opening (default true). */
   sandbox?: boolean;
-  /** DuckDB memory limit (default $KAUDIT_MEMORY_LIMIT, else 384MB); larger work spills to disk. */
+  /** DuckDB memory limit (default $KAUDIT_MEMORY_LIMIT, else 256MB); larger work spills to disk. */
   memoryLimit?: string;
   /** Clock, for tests of retention. Unix seconds. */
   now?: () => number;
@@ -115,7 +115,7 @@ export class DuckDbStore implements Store {
     const tempDir = memory ? mkdtempSync(join(tmpdir(), 'kaudit-spill-')) : `${opts.path}.tmp`;
     const limits = sandboxLimitsFromEnv();
     // Commands stay small (a peak RSS under 1 GiB for any import); the server may pass more.
-    limits.memoryLimit ??= opts.memoryLimit ?? '384MB';
+    limits.memoryLimit ??= opts.memoryLimit ?? '256MB';
     const config = sandboxInstanceOptions(dataDir, tempDir, limits);
     let instance: DuckDBInstance;
     try {
