@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { UserError } from './errors.js';
 import { toJson } from './output.js';
-import { addTimeFlags, queryTimezone, timeRange, type TimeFlags } from './flags.js';
+import { addOutputFlags, addTimeFlags, queryTimezone, timeRange, type TimeFlags } from './flags.js';
 import { InputError, readAuditEvents } from '../event/read.js';
 import { planInputs } from '../ingest/inputs.js';
 import {
@@ -299,7 +299,7 @@ or mis-indented key (verb: instead of verbs:) silently widens a rule. --strict m
     )
     .action((file: string, flags: ValidateFlags) => exitWith(runValidate(file, flags)));
 
-  policy
+  const lint = policy
     .command('lint')
     .description(
       'Find rules that never match, unknown names, credentials logged with bodies, and costly levels',
@@ -310,14 +310,8 @@ or mis-indented key (verb: instead of verbs:) silently widens a rule. --strict m
       new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse exists')
         .choices(['error', 'warning', 'info'])
         .default('error'),
-    )
-    .addOption(
-      new Option('--format <format>', 'output format (table on a terminal, else json)').choices([
-        'table',
-        'json',
-      ]),
-    )
-    .option('--json', 'alias of --format json')
+    );
+  addOutputFlags(lint, ['table', 'json'])
     .addHelpText(
       'after',
       `
@@ -391,14 +385,7 @@ Examples:
     .option('--baseline <file>', 'a second policy to compare side by side')
     .option('--budget <size>', 'storage budget, e.g. 10GiB: how many days of the projected volume fit')
     .option('--top <n>', 'entries in each noisiest list', '10');
-  addTimeFlags(simulate)
-    .addOption(
-      new Option('--format <format>', 'output format (table on a terminal, else json)').choices([
-        'table',
-        'json',
-      ]),
-    )
-    .option('--json', 'alias of --format json')
+  addOutputFlags(addTimeFlags(simulate), ['table', 'json'])
     .addHelpText(
       'after',
       `
