@@ -6,6 +6,7 @@ import { storeWithEvents } from '../src/store/duckdb/testing.js';
 import { runQuery } from '../src/query/run.js';
 import { QueryError } from '../src/query/errors.js';
 import type { AuditEvent } from '../src/event/types.js';
+import { EXEC_EN, EXEC_ZH, PUBLIC_EN, PUBLIC_ZH } from './fixtures/documents.js';
 
 let n = 0;
 function ev(o: Record<string, unknown>): AuditEvent {
@@ -34,17 +35,6 @@ const rows = (out: Awaited<ReturnType<typeof runQuery>>) => {
 };
 
 // ---- Example 1: exec into a container (003 seed, Chinese form; 000 seed, English form)
-
-const EXEC_ZH = `verb : create and objectRef.subresource:exec and stage:  ResponseStarted | SELECT auditID as "事件ID", date_format(from_unixtime(__time__), '%Y-%m-%d %T' ) as "操作时间",  regexp_extract("requestURI", '([^\\?]*)/exec\\?.*', 1)as "资源",  regexp_extract("requestURI", '\\?(.*)', 1)as "命令" ,"responseStatus.code" as "状态码",
- CASE 
- WHEN "user.username" != 'kubernetes-admin' then "user.username"
- WHEN "user.username" = 'kubernetes-admin' and regexp_like("annotations.authorization.k8s.io/reason", 'RoleBinding') then regexp_extract("annotations.authorization.k8s.io/reason", ' to User "(\\w+)"', 1)
- ELSE 'kubernetes-admin' END  
- as "操作账号", 
-CASE WHEN json_array_length(sourceIPs) = 1 then json_format(json_array_get(sourceIPs, 0)) ELSE  sourceIPs END
-as "源地址" limit 100`;
-
-const EXEC_EN = `verb : create and objectRef.subresource:exec and stage: ResponseStarted | SELECT auditID as "Event ID", date_format(from_unixtime(__time__), '%Y-%m-%d %T' ) as "Operation time", regexp_extract("requestURI", '([^\\?]*)/exec\\?.*', 1)as "Resource", regexp_extract("requestURI", '\\?(.*)', 1)as "Command" ,"responseStatus.code" as "Status code", CASE WHEN "user.username" != 'kubernetes-admin' then "user.username" WHEN "user.username" = 'kubernetes-admin' and regexp_like("annotations.authorization.k8s.io/reason", 'RoleBinding') then regexp_extract("annotations.authorization.k8s.io/reason", ' to User "(\\w+)"', 1) ELSE 'kubernetes-admin' END as "Username", CASE WHEN json_array_length(sourceIPs) = 1 then json_format(json_array_get(sourceIPs, 0)) ELSE sourceIPs END as "Source IP address" limit 100`;
 
 const execBase = {
   verb: 'create',
@@ -178,15 +168,6 @@ test('exec-into-container query (en) gives the same rows under English names, in
 });
 
 // ---- Example 2: public-network access failures
-
-const PUBLIC_ZH = `* | select ip as "源地址", total as "访问次数", round(rate * 100, 2) as "失败率%", failCount as "非法访问次数", CASE when security_check_ip(ip) = 1 then 'yes' else 'no' end  as "是否高危IP",  ip_to_country(ip) as "国家", ip_to_province(ip) as "省", ip_to_city(ip) as "市", ip_to_provider(ip) as "运营商" from (select CASE WHEN json_array_length(sourceIPs) = 1 then json_format(json_array_get(sourceIPs, 0)) ELSE  sourceIPs END
-as ip, count(1) as total,
-sum(CASE WHEN "responseStatus.code" < 400 then 0 
-ELSE 1 END) * 1.0 / count(1) as rate,
-count_if("responseStatus.code" = 403) as failCount
-from log  group by ip limit 10000) where ip_to_domain(ip) != 'intranet'  having "访问次数" > 10 and "失败率%" > 50 ORDER by "访问次数" desc limit 100`;
-
-const PUBLIC_EN = `* | select ip as "Source IP address", total as "Number of Internet connection requests", round(rate * 100, 2) as "Connection failure rate", failCount as "Number of unauthorized Internet connection requests", CASE when security_check_ip(ip) = 1 then 'yes' else 'no' end as "Whether the IP address is risky", ip_to_country(ip) as "Country", ip_to_province(ip) as "Province", ip_to_city(ip) as "City", ip_to_provider(ip) as "ISP" from (select CASE WHEN json_array_length(sourceIPs) = 1 then json_format(json_array_get(sourceIPs, 0)) ELSE sourceIPs END as ip, count(1) as total, sum(CASE WHEN "responseStatus.code" < 400 then 0 ELSE 1 END) * 1.0 / count(1) as rate, count_if("responseStatus.code" = 403) as failCount from log group by ip limit 10000) where ip_to_domain(ip) != 'intranet' having "Number of connections" > 10 and "Connection failure rate" > 50 ORDER by "Number of connections" desc limit 100`;
 
 function requests(ips: string[], codes: number[]): AuditEvent[] {
   return codes.map((code) => ev({ sourceIPs: ips, responseStatus: { metadata: {}, code } }));
