@@ -363,13 +363,8 @@ export class DuckDbStore implements Store {
         let stored: number;
         const alreadyStored = new Set<bigint>();
         try {
-          let min = Infinity;
-          let max = -Infinity;
-          for (const r of rows) {
-            if (r.timeUs < min) min = r.timeUs;
-            if (r.timeUs > max) max = r.timeUs;
-          }
-          const range = { min, max };
+          // The staged rows are sorted by time: their first and last bound the batch.
+          const range = { min: unique[0].timeUs, max: unique[unique.length - 1].timeUs };
           const known = await this.conn.runAndReadAll(storedIdsInStagingSql(EVENTS_RELATION, range));
           for (const [id] of known.getRows()) alreadyStored.add(BigInt(id as bigint));
           const res = await this.conn.run(insertFromStagingSql(target.alias, EVENTS_RELATION, range));
