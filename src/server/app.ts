@@ -11,6 +11,9 @@ import { permits, type Principal, type TokenAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
 import type { Metrics } from './metrics.js';
 import { BadBodyError, parseWebhookBody } from './webhook.js';
+import { registerAlertsRoutes } from './routes/alerts.js';
+import { registerConsoleRoutes } from './routes/console.js';
+import { registerReportsRoutes } from './routes/reports.js';
 
 export interface AppContext {
   config: ServerConfig;
@@ -289,6 +292,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     app.post<{ Params: { cluster?: string } }>('/audit/webhook', opts, webhook);
     app.post<{ Params: { cluster?: string } }>('/audit/webhook/:cluster', opts, webhook);
   }
+  const routeCtx = { ...ctx, guard };
+  await registerReportsRoutes(app, routeCtx);
+  await registerAlertsRoutes(app, routeCtx);
+  // Last: the console answers every other GET with the single-page app.
+  await registerConsoleRoutes(app, routeCtx);
   return app;
 }
 
