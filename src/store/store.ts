@@ -50,7 +50,34 @@ export interface RejectRecord {
   raw: string;
 }
 
-export interface Store {
+/** One stored application document (alert state, history, messages, saved searches …). */
+export interface StoredDocument<T = unknown> {
+  id: string;
+  value: T;
+  /** Unix seconds of the last write. */
+  updated: number;
+}
+
+export interface ListDocumentsOptions {
+  /** Only ids starting with this text. */
+  prefix?: string;
+  /** At most this many, newest write first (default: all, ordered by id). */
+  limit?: number;
+}
+
+/**
+ * Small JSON documents that kaudit keeps beside the events: keyed by a kind (`alert-state`,
+ * `message`, `saved-search` …) and an id, replaced whole on write. Not for events: no bulk path.
+ */
+export interface DocumentStore {
+  putDocument(kind: string, id: string, value: unknown): Promise<void>;
+  getDocument<T = unknown>(kind: string, id: string): Promise<T | undefined>;
+  listDocuments<T = unknown>(kind: string, opts?: ListDocumentsOptions): Promise<StoredDocument<T>[]>;
+  /** True when a document was deleted. */
+  deleteDocument(kind: string, id: string): Promise<boolean>;
+}
+
+export interface Store extends DocumentStore {
   readonly kind: 'duckdb' | 'clickhouse';
   /** Human-readable location (file path or URL without password). */
   readonly location: string;

@@ -11,7 +11,16 @@ import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ALL_COLUMNS } from '../../event/columns.js';
 import { UserError } from '../../cli/errors.js';
-import type { IngestResult, IngestRow, QueryOptions, QueryResult, RejectRecord, Store } from '../store.js';
+import type {
+  IngestResult,
+  IngestRow,
+  ListDocumentsOptions,
+  QueryOptions,
+  QueryResult,
+  RejectRecord,
+  Store,
+  StoredDocument,
+} from '../store.js';
 import { EVENTS_RELATION } from '../store.js';
 import {
   CREATE_STAGING_SQL,
@@ -191,6 +200,9 @@ export class DuckDbStore implements Store {
     // kaudit audits itself: API queries, exports, rule and setting changes (who, when, what).
     await this.run(`CREATE TABLE IF NOT EXISTS main.kaudit_self_audit (
       time BIGINT, actor VARCHAR, role VARCHAR, remote VARCHAR, action VARCHAR, detail VARCHAR)`);
+    // Application documents (alert state and history, messages, saved searches): DocumentStore.
+    await this.run(`CREATE TABLE IF NOT EXISTS main.kaudit_documents (
+      kind VARCHAR, id VARCHAR, value VARCHAR, updated BIGINT, PRIMARY KEY (kind, id))`);
     // An always-empty table with the event schema: the view has every column even with no partition.
     await this.run(createEventsTableSql('main', 'kaudit_events_template'));
   }
@@ -462,6 +474,56 @@ export class DuckDbStore implements Store {
       await this.run(
         `INSERT OR REPLACE INTO main.kaudit_meta VALUES (${quoteString(key)}, ${quoteString(value)})`,
       );
+    });
+  }
+
+  async putDocument(kind: string, id: string, value: unknown): Promise<void> {
+    const json = JSON.stringify(value);
+    if (json === undefined) throw new TypeError(`document ${kind}/${id}: the value cannot be stored as JSON`);
+    return this.serial(async () => {
+      await this.run(
+        `INSERT OR REPLACE INTO main.kaudit_documents VALUES (${quoteString(kind)}, ${quoteString(id)}, ${quoteString(json)}, ${this.now()})`,
+      );
+    });
+  }
+
+  async getDocument<T = unknown>(kind: string, id: string): Promise<T | undefined> {
+    return this.serial(async () => {
+      const v = await this.scalar(
+        `SELECT value FROM main.kaudit_documents WHERE kind = ${quoteString(kind)} AND id = ${quoteString(id)}`,
+      );
+      return v === undefined || v === null ? undefined : (JSON.parse(String(v)) as T);
+    });
+  }
+
+  async listDocuments<T = unknown>(
+    kind: string,
+    opts: ListDocumentsOptions = {},
+  ): Promise<StoredDocument<T>[]> {
+    const where = [`kind = ${quoteString(kind)}`];
+    if (opts.prefix) where.push(`starts_with(id, ${quoteString(opts.prefix)})`);
+    const order =
+      opts.limit !== undefined
+        ? `ORDER BY updated DESC, id DESC LIMIT ${Math.max(0, Math.floor(opts.limit))}`
+        : 'ORDER BY id';
+    return this.serial(async () => {
+      const r = await this.conn.runAndReadAll(
+        `SELECT id, value, updated FROM main.kaudit_documents WHERE ${where.join(' AND ')} ${order}`,
+      );
+      return r.getRows().map(([id, value, updated]) => ({
+        id: String(id),
+        value: JSON.parse(String(value)) as T,
+        updated: Number(updated),
+      }));
+    });
+  }
+
+  async deleteDocument(kind: string, id: string): Promise<boolean> {
+    return this.serial(async () => {
+      const r = await this.conn.run(
+        `DELETE FROM main.kaudit_documents WHERE kind = ${quoteString(kind)} AND id = ${quoteString(id)}`,
+      );
+      return r.rowsChanged > 0;
     });
   }
 
