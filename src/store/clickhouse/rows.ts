@@ -1,0 +1,96 @@
+// Rows for ClickHouse with exactly the values DuckDB stores (parity, docs/scale-out.md): the same
+// staging insert SQL as the DuckDB store (src/store/duckdb/schema.ts) runs in a private in-memory
+// DuckDB, and its typed rows are handed to ClickHouse as JSONEachRow objects. One implementation of
+// "Event → row" for both backends, so a query cannot answer differently because a column was
+// derived differently (JSON path extraction, integer casts, the full-text `_text`).
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { ALL_COLUMNS } from '../../event/columns.js';
+import type { IngestRow } from '../store.js';
+import {
+  CREATE_STAGING_SQL,
+  STAGING_TABLE,
+  createEventsTableSql as createDuckEventsTableSql,
+  insertFromStagingSql,
+  quoteIdent as duckIdent,
+} from '../duckdb/schema.js';
+
+/** 32 lowercase hex digits of the 128-bit identity (the ClickHouse `_id`). */
+export function idHex(id: bigint): string {
+  return id.toString(16).padStart(32, '0');
+}
+
+export function idFromHex(hex: string): bigint {
+  return BigInt('0x' + hex);
+}
+
+let converter: Promise<DuckDBConnection> | null = null;
+let chain: Promise<unknown> = Promise.resolve();
+
+async function connection(): Promise<DuckDBConnection> {
+  converter ??= (async () => {
+    // Private and small: it only ever holds one batch. One thread keeps the row order of the batch.
+    const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '512MB' });
+    const conn = await instance.connect();
+    await conn.run(createDuckEventsTableSql('memory', 'events'));
+    await conn.run(CREATE_STAGING_SQL);
+    return conn;
+  })();
+  return converter;
+}
+
+/** Runs one conversion at a time: the staging and events tables are shared. */
+function serial<T>(fn: () => Promise<T>): Promise<T> {
+  const run = chain.then(fn, fn);
+  chain = run.catch(() => {});
+  return run;
+}
+
+/**
+ * Typed rows (every column of the catalogue, by name) for `rows`: de-duplicated by identity and
+ * ordered by time, as the DuckDB store stores them. `receiveTime` is `__tag__:__receive_time__`.
+ */
+export async function clickHouseRows(
+  rows: IngestRow[],
+  receiveTime = Math.floor(Date.now() / 1000),
+): Promise<Record<string, unknown>[]> {
+  if (rows.length === 0) return [];
+  return serial(async () => {
+    const conn = await connection();
+    const seen = new Set<bigint>();
+    const unique = rows.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+    unique.sort((a, b) => a.timeUs - b.timeUs);
+    await conn.run(`DELETE FROM ${STAGING_TABLE}`);
+    await conn.run(`DELETE FROM memory.events`);
+    const app = await conn.createAppender(STAGING_TABLE, 'main', 'temp');
+    for (const r of unique) {
+      app.appendUHugeInt(r.id);
+      app.appendVarchar(r.cluster);
+      app.appendBigInt(BigInt(r.time));
+      app.appendBigInt(BigInt(r.timeUs));
+      app.appendVarchar(r.source);
+      app.appendBigInt(BigInt(receiveTime));
+      app.appendVarchar(r.raw);
+      app.endRow();
+    }
+    app.flushSync();
+    app.closeSync();
+    const range = { min: unique[0].timeUs, max: unique[unique.length - 1].timeUs };
+    await conn.run(insertFromStagingSql('memory', 'memory.events', range));
+    // The virtual columns (request/response bodies) are computed by DuckDB when read: ClickHouse
+    // stores them as real columns with the same values.
+    const cols = ALL_COLUMNS.map((c) => duckIdent(c.name)).join(', ');
+    const reader = await conn.runAndReadAll(`SELECT ${cols} FROM memory.events ORDER BY _time_us`);
+    const names = ALL_COLUMNS.map((c) => c.name);
+    const out = reader.getRowsJS().map((values) => {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i++) {
+        const v = values[i];
+        o[names[i]] = names[i] === '_id' ? idHex(v as bigint) : typeof v === 'bigint' ? Number(v) : v;
+      }
+      return o;
+    });
+    await conn.run(`DELETE FROM ${STAGING_TABLE}`);
+    await conn.run(`DELETE FROM memory.events`);
+    return out;
+  });
+}
