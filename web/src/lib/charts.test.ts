@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cartesianOption, mapOption, numericColumns, pairsOf, seriesOf, statValue } from './charts.js';
+
+test('stat shows the first numeric cell of the first row', () => {
+  assert.equal(statValue({ columns: ['label', 'total'], rows: [{ label: 'x', total: 42 }] }), 42);
+  assert.equal(statValue({ columns: ['total'], rows: [] }), null);
+});
+
+test('numeric columns: every non-NULL value a number (numeric strings count: big integers come as text)', () => {
+  const t = {
+    columns: ['a', 'b', 'c'],
+    rows: [
+      { a: 'x', b: 1, c: null },
+      { a: 'y', b: '9007199254740993', c: null },
+    ],
+  };
+  assert.deepEqual(numericColumns(t), ['b']);
+});
+
+test('long format (time, label, value) pivots into one series per label on a time axis', () => {
+  const s = seriesOf({
+    columns: ['t', 'verb', 'n'],
+    rows: [
+      { t: 1795168800, verb: 'get', n: 2 },
+      { t: 1795168800, verb: 'list', n: 1 },
+      { t: 1795172400, verb: 'get', n: 5 },
+    ],
+  });
+  assert.equal(s.time, true);
+  assert.deepEqual(
+    s.series.map((x) => [x.name, x.points]),
+    [
+      [
+        'get',
+        [
+          [1795168800000, 2],
+          [1795172400000, 5],
+        ],
+      ],
+      ['list', [[1795168800000, 1]]],
+    ],
+  );
+});
+
+test('wide format (category, a, b) gives one series per numeric column on a category axis', () => {
+  const o = cartesianOption('bar', 'Ops', {
+    columns: ['kind', 'create', 'delete'],
+    rows: [
+      { kind: 'Deployment', create: 3, delete: 1 },
+      { kind: 'Pod', create: 0, delete: 2 },
+    ],
+  }) as any;
+  assert.deepEqual(o.xAxis.data, ['Deployment', 'Pod']);
+  assert.deepEqual(
+    o.series.map((s: any) => [s.name, s.data]),
+    [
+      ['create', [3, 0]],
+      ['delete', [1, 2]],
+    ],
+  );
+  assert.equal(o.aria.enabled, true);
+});
+
+test('pie and map pairs: first text column with the first numeric column; the map sums per feature', () => {
+  const t = {
+    columns: ['country', 'n'],
+    rows: [
+      { country: 'US', n: 3 },
+      { country: 'United States', n: 2 },
+      { country: 'intranet', n: 9 },
+    ],
+  };
+  assert.deepEqual(pairsOf(t), [
+    { name: 'US', value: 3 },
+    { name: 'United States', value: 2 },
+    { name: 'intranet', value: 9 },
+  ]);
+  const o = mapOption('Where', t, (v) =>
+    v === 'US' || v === 'United States' ? 'United States of America' : null,
+  ) as any;
+  assert.deepEqual(o.series[0].data, [{ name: 'United States of America', value: 5 }]);
+  assert.equal(o.visualMap.max, 5);
+});

@@ -1,0 +1,316 @@
+// Reports: the built-in audit reports (GET /api/v1/reports), one tab at a time, every panel of the
+// tab from one POST /api/v1/reports/:id/run call, with the namespace / user / status filters and,
+// for the resource report, the resource plural.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Navigate } from '../App.js';
+import { api, type PanelResult, type ReportDefinition, type ReportSummary } from '../lib/api.js';
+import type { ViewState } from '../lib/state.js';
+import { resolveRange } from '../lib/time.js';
+import { Panel } from '../components/Panel.js';
+import { Empty, ErrorNote, Loading } from '../components/Notes.js';
+
+/** Resource plurals offered by the picker; any other plural (a CRD) can be typed. */
+const COMMON_RESOURCES = [
+  'pods',
+  'deployments',
+  'statefulsets',
+  'daemonsets',
+  'jobs',
+  'cronjobs',
+  'services',
+  'ingresses',
+  'configmaps',
+  'secrets',
+  'persistentvolumeclaims',
+  'namespaces',
+  'nodes',
+  'roles',
+  'clusterroles',
+  'rolebindings',
+  'clusterrolebindings',
+  'serviceaccounts',
+  'networkpolicies',
+  'customresourcedefinitions',
+  'virtualservices',
+  'gateways',
+  'destinationrules',
+];
+
+const definitions = new Map<string, Promise<ReportDefinition>>();
+function definition(id: string): Promise<ReportDefinition> {
+  let p = definitions.get(id);
+  if (!p) {
+    p = api<ReportDefinition>('GET', `/api/v1/reports/${encodeURIComponent(id)}`);
+    p.catch(() => definitions.delete(id));
+    definitions.set(id, p);
+  }
+  return p;
+}
+
+export const browserTimezone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+export function ReportsPage({ state, navigate }: { state: ViewState; navigate: Navigate }) {
+  const [reports, setReports] = useState<ReportSummary[] | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
+  const [def, setDef] = useState<ReportDefinition | null>(null);
+  const [panels, setPanels] = useState<PanelResult[] | null>(null);
+  const [runError, setRunError] = useState<string | null>(null);
+  const [running, setRunning] = useState(false);
+  const [refresh, setRefresh] = useState(0);
+  const runSeq = useRef(0);
+
+  useEffect(() => {
+    api<{ reports: ReportSummary[] }>('GET', '/api/v1/reports')
+      .then((r) => setReports(r.reports))
+      .catch((e: Error) => setListError(e.message));
+  }, []);
+
+  const report = reports?.find((r) => r.id === state.report) ?? reports?.[0];
+  const tab = report?.tabs.find((t) => t.id === state.tab) ?? report?.tabs[0];
+  const resourceParam = report?.params.find((p) => p.name === 'resource');
+  const resource = state.resource || resourceParam?.default || '';
+
+  useEffect(() => {
+    if (!report) return;
+    setDef(null);
+    definition(report.id)
+      .then(setDef)
+      .catch(() => setDef(null));
+  }, [report]);
+
+  useEffect(() => {
+    if (!report || !tab) return;
+    const seq = ++runSeq.current;
+    const { from, to } = resolveRange(state, Date.now() / 1000);
+    const body: Record<string, unknown> = { from, to, timezone: browserTimezone(), tab: tab.id };
+    if (state.cluster) body.cluster = state.cluster;
+    if (state.namespace) body.namespace = state.namespace;
+    if (state.user) body.user = state.user;
+    if (state.status) body.status = Number(state.status);
+    if (resourceParam && resource) body.params = { resource };
+    setRunning(true);
+    setRunError(null);
+    api<{ panels: PanelResult[] }>('POST', `/api/v1/reports/${encodeURIComponent(report.id)}/run`, body)
+      .then((r) => {
+        if (seq === runSeq.current) setPanels(r.panels);
+      })
+      .catch((e: Error) => {
+        if (seq === runSeq.current) {
+          setPanels(null);
+          setRunError(e.message);
+        }
+      })
+      .finally(() => {
+        if (seq === runSeq.current) setRunning(false);
+      });
+    // state.from/to/range cover the time; refresh re-runs a preset range at the current time.
+  }, [
+    report,
+    tab,
+    resource,
+    resourceParam,
+    state.cluster,
+    state.namespace,
+    state.user,
+    state.status,
+    state.range,
+    state.from,
+    state.to,
+    refresh,
+  ]);
+
+  const panelDefs = useMemo(() => {
+    const m = new Map<string, { width?: number | string; drilldown?: string }>();
+    for (const t of def?.tabs ?? []) for (const p of t.panels) m.set(p.id, p);
+    return m;
+  }, [def]);
+
+  if (listError) return <ErrorNote title="The reports cannot be listed:" message={listError} />;
+  if (!reports) return <Loading what="reports" />;
+  if (!reports.length)
+    return (
+      <Empty>This server has no reports. Built-in reports live in the reports/ directory of kaudit.</Empty>
+    );
+
+  const openSearch = (q: string) => navigate({ page: 'search', q, p: 1 });
+  const totalRows = panels?.reduce((n, p) => n + p.rows.length, 0) ?? 0;
+
+  return (
+    <div className="reports">
+      <nav className="report-list" aria-label="Reports">
+        {reports.map((r) => (
+          <button
+            key={r.id}
+            type="button"
+            aria-current={r.id === report?.id ? 'page' : undefined}
+            onClick={() => navigate({ report: r.id, tab: '' })}
+            title={r.description}
+          >
+            {r.title}
+          </button>
+        ))}
+      </nav>
+      <div className="report-body">
+        <h1>{report?.title}</h1>
+        {report?.description && <p className="muted">{report.description}</p>}
+        <Filters state={state} navigate={navigate} resourceParam={resourceParam ? resource : null} />
+        {report && report.tabs.length > 1 && (
+          <div className="tabs" role="tablist" aria-label={`${report.title} tabs`}>
+            {report.tabs.map((t) => (
+              <button
+                key={t.id}
+                role="tab"
+                type="button"
+                aria-selected={t.id === tab?.id}
+                tabIndex={t.id === tab?.id ? 0 : -1}
+                onClick={() => navigate({ tab: t.id })}
+                onKeyDown={(e) => {
+                  const i = report.tabs.findIndex((x) => x.id === tab?.id);
+                  const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+                  if (!step) return;
+                  const next = report.tabs[(i + step + report.tabs.length) % report.tabs.length];
+                  navigate({ tab: next.id });
+                  (
+                    e.currentTarget.parentElement?.children[report.tabs.indexOf(next)] as
+                      HTMLElement | undefined
+                  )?.focus();
+                }}
+              >
+                {t.title}
+              </button>
+            ))}
+          </div>
+        )}
+        <div className="toolbar">
+          <button type="button" onClick={() => setRefresh((n) => n + 1)} disabled={running}>
+            {running ? 'Running…' : 'Refresh'}
+          </button>
+        </div>
+        {runError && <ErrorNote title="The report could not run:" message={runError} />}
+        {!panels && running && <Loading what="panels" />}
+        {panels && totalRows === 0 && !running && (
+          <Empty>
+            No events in this range — widen the time range, clear the filters, or import logs with{' '}
+            <code>kaudit import</code>.
+          </Empty>
+        )}
+        {panels && (
+          <div className="grid" aria-busy={running} data-testid="panels">
+            {panels.map((p) => (
+              <Panel
+                key={p.id}
+                panel={p}
+                width={panelDefs.get(p.id)?.width}
+                drilldown={panelDefs.get(p.id)?.drilldown}
+                onOpenSearch={openSearch}
+              />
+            ))}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Filters({
+  state,
+  navigate,
+  resourceParam,
+}: {
+  state: ViewState;
+  navigate: Navigate;
+  resourceParam: string | null;
+}) {
+  const [namespace, setNamespace] = useState(state.namespace);
+  const [user, setUser] = useState(state.user);
+  const [status, setStatus] = useState(state.status);
+  const [resource, setResource] = useState(resourceParam ?? '');
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setNamespace(state.namespace);
+    setUser(state.user);
+    setStatus(state.status);
+  }, [state.namespace, state.user, state.status]);
+  useEffect(() => setResource(resourceParam ?? ''), [resourceParam]);
+
+  return (
+    <form
+      className="filters"
+      aria-label="Report filters"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (status && !/^\d{3}$/.test(status.trim())) {
+          return setError('A status code is three digits, e.g. 403.');
+        }
+        if (resourceParam !== null && resource.trim() && !/^[a-z0-9.-]+$/.test(resource.trim())) {
+          return setError(
+            'A resource is a lower-case plural such as deployments or virtualservices.networking.istio.io.',
+          );
+        }
+        setError(null);
+        navigate({
+          namespace: namespace.trim(),
+          user: user.trim(),
+          status: status.trim(),
+          ...(resourceParam !== null ? { resource: resource.trim() } : {}),
+        });
+      }}
+    >
+      {resourceParam !== null && (
+        <label className="field">
+          <span>Resource</span>
+          <input
+            list="resource-plurals"
+            value={resource}
+            onChange={(e) => setResource(e.target.value)}
+            placeholder="pods"
+            aria-label="Resource (plural)"
+          />
+          <datalist id="resource-plurals">
+            {COMMON_RESOURCES.map((r) => (
+              <option key={r} value={r} />
+            ))}
+          </datalist>
+        </label>
+      )}
+      <label className="field">
+        <span>Namespace</span>
+        <input
+          value={namespace}
+          onChange={(e) => setNamespace(e.target.value)}
+          placeholder="any"
+          aria-label="Namespace"
+        />
+      </label>
+      <label className="field">
+        <span>User</span>
+        <input value={user} onChange={(e) => setUser(e.target.value)} placeholder="any" aria-label="User" />
+      </label>
+      <label className="field narrow">
+        <span>Status</span>
+        <input
+          value={status}
+          onChange={(e) => setStatus(e.target.value)}
+          placeholder="any"
+          inputMode="numeric"
+          aria-label="Status code"
+        />
+      </label>
+      <button type="submit">Apply</button>
+      {(state.namespace || state.user || state.status) && (
+        <button
+          type="button"
+          className="link"
+          onClick={() => navigate({ namespace: '', user: '', status: '' })}
+        >
+          Clear filters
+        </button>
+      )}
+      {error && (
+        <span className="inline-error" role="alert">
+          {error}
+        </span>
+      )}
+    </form>
+  );
+}
