@@ -35,7 +35,9 @@ export function dingTalkPayload(
   n: Notification,
   o: Pick<DingTalkOptions, 'keyword' | 'atMobiles' | 'template'>,
 ) {
-  let { title, body } = renderNotification(n, o.template);
+  const rendered = renderNotification(n, o.template);
+  const body = rendered.body;
+  let title = rendered.title;
   if (o.keyword && !title.includes(o.keyword) && !body.includes(o.keyword)) title = `${o.keyword} ${title}`;
   // DingTalk markdown: two trailing spaces or a blank line break a line; use blank lines.
   const text = `### ${title}\n\n${body.split('\n').join('\n\n')}${o.atMobiles.length ? '\n\n' + o.atMobiles.map((m) => `@${m}`).join(' ') : ''}`;
