@@ -12,6 +12,7 @@ import { register as registerSetup } from './setup.js';
 import { register as registerDoctor } from './doctor.js';
 import { register as registerServe } from './serve.js';
 import { register as registerAgent } from './agent.js';
+import { register as registerReport } from './report.js';
 import { UserError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     registerDoctor,
     registerServe,
     registerAgent,
+    registerReport,
   ]) {
     register(program);
   }
