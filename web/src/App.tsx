@@ -42,22 +42,27 @@ export function App() {
 
   useEffect(() => onUnauthorized(() => setAuth('needed')), []);
 
-  const loadClusters = useCallback(async () => {
+  // Signed in or not is asked of the saved-searches API: this server always has it, and it needs
+  // the read role like every other page. The cluster list is optional decoration on top.
+  const checkAuth = useCallback(async () => {
+    try {
+      await api('GET', '/api/v1/saved-searches');
+      setAuth('ok');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return setAuth('needed');
+      setAuth('ok');
+    }
     try {
       const r = await api<{ clusters: string[] }>('GET', '/api/v1/clusters');
       setClusters(r.clusters);
       setClusterError(null);
-      setAuth('ok');
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401) return setAuth('needed');
-      // The server answered, so we are signed in; the picker says what went wrong.
-      setClusterError((e as Error).message);
-      setAuth('ok');
+      setClusterError(`The cluster list is unavailable: ${(e as Error).message}`);
     }
   }, []);
   useEffect(() => {
-    void loadClusters();
-  }, [loadClusters]);
+    void checkAuth();
+  }, [checkAuth]);
 
   const loadUnread = useCallback(async () => {
     try {
@@ -80,7 +85,7 @@ export function App() {
         onSignedIn={async (token) => {
           setToken(token);
           try {
-            await api('GET', '/api/v1/clusters');
+            await api('GET', '/api/v1/saved-searches');
           } catch (e) {
             if (e instanceof ApiError && e.status === 401) {
               setToken(null);
@@ -90,7 +95,7 @@ export function App() {
             }
           }
           setAuth('checking');
-          await loadClusters();
+          await checkAuth();
         }}
       />
     );

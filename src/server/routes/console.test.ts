@@ -9,6 +9,8 @@ import { startServer, type RunningServer } from '../serve.js';
 import { validateConfig } from '../config.js';
 
 const nullLog = { write: () => true } as unknown as NodeJS.WritableStream;
+// Response bodies of this API are small JSON objects checked field by field.
+const json = async (r: Response): Promise<any> => r.json();
 
 async function withServer(
   consoleDir: string,
@@ -64,9 +66,9 @@ test('API and server paths are never answered with the app', async () => {
   await withServer(web, {}, async (s) => {
     const api = await fetch(`${s.url}/api/v1/nothing-here`);
     assert.equal(api.status, 404);
-    assert.match((await api.json()).error, /no such endpoint/);
+    assert.match((await json(api)).error, /no such endpoint/);
     assert.equal((await fetch(`${s.url}/audit/nothing`)).status, 404);
-    assert.deepEqual(await (await fetch(`${s.url}/healthz`)).json(), { status: 'ok' });
+    assert.deepEqual(await json(await fetch(`${s.url}/healthz`)), { status: 'ok' });
   });
   rmSync(web, { recursive: true, force: true });
 });
@@ -93,15 +95,15 @@ test('saved searches: create, list (by name), delete; bad input gets one sentenc
 
     const a = await post({ name: 'Zeta deletes', query: 'verb: delete' });
     assert.equal(a.status, 201);
-    const created = await a.json();
+    const created = await json(a);
     assert.equal(created.owner, 'ann');
     assert.equal((await post({ name: 'Alpha execs', query: 'objectRef.subresource: exec' })).status, 201);
 
     const bad = await post({ name: '  ', query: 'x' });
     assert.equal(bad.status, 400);
-    assert.match((await bad.json()).error, /both fields non-empty/);
+    assert.match((await json(bad)).error, /both fields non-empty/);
 
-    const list = await (await fetch(`${s.url}/api/v1/saved-searches`, { headers: auth })).json();
+    const list = await json(await fetch(`${s.url}/api/v1/saved-searches`, { headers: auth }));
     assert.deepEqual(
       list.searches.map((x: { name: string; query: string }) => [x.name, x.query]),
       [
@@ -120,7 +122,7 @@ test('saved searches: create, list (by name), delete; bad input gets one sentenc
       headers: auth,
     });
     assert.equal(again.status, 404);
-    const after = await (await fetch(`${s.url}/api/v1/saved-searches`, { headers: auth })).json();
+    const after = await json(await fetch(`${s.url}/api/v1/saved-searches`, { headers: auth }));
     assert.deepEqual(
       after.searches.map((x: { name: string }) => x.name),
       ['Alpha execs'],

@@ -51,7 +51,7 @@ export function DataTable({
               );
             })}
             {onRowAction && (
-              <th scope="col">
+              <th scope="col" className="actions">
                 <span className="sr-only">Actions</span>
               </th>
             )}
@@ -69,7 +69,7 @@ export function DataTable({
                 );
               })}
               {onRowAction && (
-                <td>
+                <td className="actions">
                   <button type="button" className="link" onClick={() => onRowAction(r)}>
                     {rowActionLabel ?? 'Drill down'}
                   </button>

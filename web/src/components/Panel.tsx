@@ -1,14 +1,13 @@
 // One report panel: its chart (stat, line, bar, pie, table, map), its query ("Open in search"),
 // and its drill-down, a query template filled from the clicked row.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { PanelResult } from '../lib/api.js';
 import { cartesianOption, mapOption, pieOption, statValue } from '../lib/charts.js';
 import { fillTemplate } from '../lib/sls.js';
 import { cellText, type Row } from '../lib/table.js';
 import { DataTable } from './DataTable.js';
 import { EChart } from './EChart.js';
-import { Empty, ErrorNote } from './Notes.js';
-import { worldMap } from './worldMap.js';
+import { Empty, ErrorNote, Loading } from './Notes.js';
 
 export interface PanelProps {
   panel: PanelResult;
@@ -101,13 +100,20 @@ export function Panel({ panel, drilldown, width, onOpenSearch }: PanelProps) {
 
 function ChartBody({ panel, onDrill }: { panel: PanelResult; onDrill?: (row: Row) => void }) {
   const table = useMemo(() => ({ columns: panel.columns, rows: panel.rows }), [panel]);
+  // The world map (TopoJSON, ~100 kB) is its own chunk, loaded when a map panel first shows.
+  const [regionOf, setRegionOf] = useState<((value: string) => string | null) | null>(null);
+  useEffect(() => {
+    if (panel.chart !== 'map' || regionOf) return;
+    void import('./worldMap.js').then((m) => setRegionOf(() => m.worldMap()));
+  }, [panel.chart, regionOf]);
   const option = useMemo(() => {
     if (panel.chart === 'line' || panel.chart === 'bar')
       return cartesianOption(panel.chart, panel.title, table);
     if (panel.chart === 'pie') return pieOption(panel.title, table);
-    if (panel.chart === 'map') return mapOption(panel.title, table, worldMap());
+    if (panel.chart === 'map') return regionOf ? mapOption(panel.title, table, regionOf) : 'loading';
     return null;
-  }, [panel, table]);
+  }, [panel, table, regionOf]);
+  if (option === 'loading') return <Loading what="the map" />;
   if (!option) {
     return <DataTable columns={panel.columns} rows={panel.rows} label={panel.title} />;
   }
