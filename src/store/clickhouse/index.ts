@@ -1,0 +1,670 @@
+// The ClickHouse store (scale-out backend, docs/scale-out.md), over HTTP with the official
+// @clickhouse/client. Same Store interface and the same row values as the DuckDB store.
+//
+// Exactly once (DESIGN.md "Identity of an event"), on every server release:
+//  1. before an insert, the identities of the batch already stored in the batch's time range are
+//     read back (an identical event has the identical time) and left out;
+//  2. a failed insert is retried — and step 1 runs again first, because a request that failed on
+//     the client side may have been stored by the server;
+//  3. two writers racing with the same event (two `kaudit serve`/`agent` instances) can both pass
+//     step 1: the table is a ReplacingMergeTree keyed by the identity, and every query reads it with
+//     FINAL, so the copies are one row to every reader before and after the background merge;
+//  4. on servers with insert deduplication tokens (22.2+) the retried block also carries a token
+//     derived from its identities, so the server drops a repeated block by itself.
+// A batch resolves only when ClickHouse acknowledged it; while the server is down, inserts are
+// retried for `retryForMs`, then the batch fails (the ingest sink's callers retry: the webhook
+// answers 503, a file source keeps its checkpoint and reads again).
+import { createHash } from 'node:crypto';
+import { createClient, ClickHouseError, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
+import { UserError } from '../../cli/errors.js';
+import { QueryError } from '../../query/errors.js';
+import type { Dialect } from '../../query/dialect.js';
+import type {
+  IngestResult,
+  IngestRow,
+  ListDocumentsOptions,
+  QueryOptions,
+  QueryResult,
+  RejectRecord,
+  Store,
+  StoredDocument,
+} from '../store.js';
+import { EVENTS_RELATION } from '../store.js';
+import { capabilitiesFor, type ClickHouseCapabilities } from './capabilities.js';
+import { clickHouseRows, idFromHex, idHex } from './rows.js';
+import { sandboxQuery } from './sandbox.js';
+import {
+  CH_SCHEMA_VERSION,
+  DOCUMENTS_TABLE,
+  EVENTS_LOCAL_TABLE,
+  EVENTS_PARTITION_BY,
+  META_TABLE,
+  MIGRATIONS,
+  REJECTS_TABLE,
+  SELF_AUDIT_TABLE,
+  createSchemaSql,
+  insertTable,
+  quoteIdent,
+  quoteString,
+  type SchemaOptions,
+} from './schema.js';
+import { parseClickHouseUrl, type ClickHouseLocation } from './url.js';
+
+export interface ClickHouseStoreOptions {
+  /** `clickhouse://user:pass@host:8123/db` (or `clickhouses://`). */
+  url: string;
+  /** ClickHouse cluster name (`--ch-cluster`): replicated local tables + a Distributed table. */
+  cluster?: string;
+  onNotice?: (message: string) => void;
+  /** How long a failed insert is retried before the batch fails (default 20 s). */
+  retryForMs?: number;
+  /** Per-request timeout towards the server (default 300 s). */
+  requestTimeoutMs?: number;
+  /** Clock, for tests of retention. Unix seconds. */
+  now?: () => number;
+}
+
+const DAY_SECONDS = 86400;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function dayStart(day: string): number {
+  return Date.UTC(+day.slice(0, 4), +day.slice(4, 6) - 1, +day.slice(6, 8)) / 1000;
+}
+
+/**
+ * The server's error code, or null for a network error. @clickhouse/client only recognises the
+ * message format of current servers (`Code: 60. DB::Exception: … (UNKNOWN_TABLE)`); 18.x answers
+ * `Code: 60, e.displayText() = DB::Exception: …, e.what() = DB::Exception` and reaches us as a
+ * plain Error, so the code is read from the text as well.
+ */
+export function serverErrorCode(err: unknown): string | null {
+  if (err instanceof ClickHouseError) return err.code;
+  const m = /^Code: (\d+)[,.]/.exec(err instanceof Error ? err.message : String(err));
+  return m ? m[1] : null;
+}
+
+/** Errors worth retrying: the server is away, restarting, overloaded or timed out. */
+export function isTransient(err: unknown): boolean {
+  const code = serverErrorCode(err);
+  // TIMEOUT_EXCEEDED, TOO_MANY_SIMULTANEOUS_QUERIES, MEMORY_LIMIT_EXCEEDED, NETWORK_ERROR,
+  // SOCKET_TIMEOUT, TABLE_IS_READ_ONLY (replica lost ZooKeeper), TOO_MANY_PARTS,
+  // ALL_CONNECTION_TRIES_FAILED, KEEPER_EXCEPTION, ABORTED, UNEXPECTED_END_OF_FILE (a cut body).
+  if (code !== null)
+    return ['159', '202', '241', '210', '209', '242', '252', '279', '999', '236', '32'].includes(code);
+  return err instanceof Error; // a network error: refused, reset, hung up, timed out
+}
+
+/** The server's message without the code and exception class decorations, or the network error. */
+function errorText(err: unknown): string {
+  const e = err as Error & { code?: string; cause?: { code?: string } };
+  const text = (e.message || String(err)).split('\n')[0];
+  if (serverErrorCode(err) !== null) {
+    return text
+      .replace(/^Code: \d+[,.]\s*(e\.displayText\(\) = )?(DB::Exception: )?/, '')
+      .replace(/, e\.what\(\) = DB::Exception$/, '')
+      .replace(/\s*\(version [^)]*\)\.?$/, '');
+  }
+  const code = e.cause?.code ?? (typeof e.code === 'string' ? e.code : '');
+  return code && !text.includes(code) ? `${code}: ${text}` : text;
+}
+
+/** A JSON value from ClickHouse (64-bit integers arrive quoted) in the Store's plain JS form. */
+function convert(v: unknown, type: string): unknown {
+  if (v === null || v === undefined) return null;
+  const base = type
+    .replace(/^(?:LowCardinality|Nullable)\((.*)\)$/, '$1')
+    .replace(/^Nullable\((.*)\)$/, '$1');
+  if (/^Array\(/.test(base) && Array.isArray(v)) {
+    const inner = base.slice(6, -1);
+    return v.map((x) => convert(x, inner));
+  }
+  if (typeof v === 'string' && /^U?Int(64|128|256)$/.test(base)) {
+    const b = BigInt(v);
+    return b <= MAX_SAFE && b >= -MAX_SAFE ? Number(b) : b;
+  }
+  return v;
+}
+
+function plainResult(json: { meta: { name: string; type: string }[]; data: unknown[][] }): QueryResult {
+  const columns = json.meta.map((m) => ({ name: m.name, type: m.type }));
+  return { columns, rows: json.data.map((r) => r.map((v, i) => convert(v, columns[i].type))) };
+}
+
+let versionCounter = 0;
+/** A version for ReplacingMergeTree rows: microseconds now, strictly increasing in this process. */
+function nextVersion(): number {
+  const v = Date.now() * 1000;
+  versionCounter = Math.max(versionCounter + 1, v);
+  return versionCounter;
+}
+
+function batchToken(ids: string[]): string {
+  const h = createHash('sha256');
+  for (const id of ids) h.update(id);
+  return h.digest('hex');
+}
+
+/**
+ * The query side, from src/store/clickhouse/dialect (its own author): the dialect, the runner of its
+ * plans (pushdown, or base filter on the server finished in DuckDB), result conversion and the
+ * sandbox settings. Loaded by name so that a build without it still stores and migrates events.
+ */
+interface DialectModule {
+  clickHouseDialect(caps: ClickHouseCapabilities): Dialect;
+  executePlannedSql(
+    sql: string,
+    server: (sql: string) => Promise<QueryResult>,
+    opts?: QueryOptions,
+  ): Promise<QueryResult>;
+  clickHouseResult(json: { meta: { name: string; type: string }[]; data: unknown[][] }): QueryResult;
+  sandboxSettings(limits?: { timeoutMs?: number }): Record<string, string | number>;
+}
+
+async function loadDialectModule(): Promise<DialectModule | null> {
+  const spec = './dialect/index.js';
+  try {
+    const mod = (await import(spec)) as Partial<DialectModule>;
+    return mod.clickHouseDialect && mod.executePlannedSql && mod.clickHouseResult && mod.sandboxSettings
+      ? (mod as DialectModule)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Without the dialect module: plain SQL still runs (store internals, tests); SLS queries cannot. */
+function unavailableDialect(): Dialect {
+  const missing = (): never => {
+    throw new UserError(
+      'this kaudit build has no ClickHouse query dialect; run SLS queries on a DuckDB store (kaudit migrate copies the events back)',
+    );
+  };
+  return {
+    name: 'clickhouse-unavailable',
+    renderStatement: missing,
+    renderSearchPage: missing,
+    implementsFunction: () => false,
+  };
+}
+
+export class ClickHouseStore implements Store {
+  readonly kind = 'clickhouse' as const;
+  readonly location: string;
+  private closed = false;
+  private writeChain: Promise<unknown> = Promise.resolve();
+  private readonly db: string;
+  private readonly schema: SchemaOptions;
+  readonly dialect: Dialect;
+
+  private constructor(
+    private readonly loc: ClickHouseLocation,
+    private readonly client: ClickHouseClient,
+    readonly capabilities: ClickHouseCapabilities,
+    private readonly queries: DialectModule | null,
+    private readonly opts: ClickHouseStoreOptions,
+  ) {
+    this.dialect = queries ? queries.clickHouseDialect(capabilities) : unavailableDialect();
+    this.location = loc.location + (opts.cluster ? ` (cluster ${opts.cluster})` : '');
+    this.db = quoteIdent(loc.database);
+    this.schema = { database: loc.database, version: capabilities, cluster: opts.cluster };
+  }
+
+  static async open(opts: ClickHouseStoreOptions): Promise<ClickHouseStore> {
+    const loc = parseClickHouseUrl(opts.url);
+    const make = (database: string) =>
+      createClient({
+        url: loc.url,
+        username: loc.username,
+        password: loc.password,
+        database,
+        application: 'kaudit',
+        request_timeout: opts.requestTimeoutMs ?? 300_000,
+        max_open_connections: 8,
+        log: { level: ClickHouseLogLevel.OFF },
+      });
+    // The database may not exist yet: the first statements go to `default`.
+    const boot = make('default');
+    let version: string;
+    try {
+      const rs = await boot.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
+      version = ((await rs.json()) as { v: string }[])[0].v;
+    } catch (e) {
+      await boot.close();
+      // UNKNOWN_USER, WRONG_PASSWORD (old servers), AUTHENTICATION_FAILED (new ones).
+      if (['192', '193', '516'].includes(serverErrorCode(e) ?? '')) {
+        throw new UserError(
+          `ClickHouse at ${loc.location} refused the user "${loc.username}" (wrong user or password); fix the URL or $KAUDIT_CLICKHOUSE_PASSWORD`,
+        );
+      }
+      throw new UserError(
+        `cannot reach ClickHouse at ${loc.location} (${errorText(e)}); start the server or fix --store`,
+      );
+    }
+    const caps = capabilitiesFor(version);
+    try {
+      const schema: SchemaOptions = { database: loc.database, version: caps, cluster: opts.cluster };
+      const [createDb, ...rest] = createSchemaSql(schema);
+      await boot.command({ query: createDb });
+      const client = make(loc.database);
+      const store = new ClickHouseStore(loc, client, caps, await loadDialectModule(), opts);
+      try {
+        await store.migrate(rest);
+      } catch (e) {
+        await client.close();
+        throw e;
+      }
+      return store;
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      throw new UserError(`cannot set up the kaudit schema in ${loc.location}: ${errorText(e)}`);
+    } finally {
+      await boot.close();
+    }
+  }
+
+  private now(): number {
+    return Math.floor(this.opts.now ? this.opts.now() : Date.now() / 1000);
+  }
+
+  private t(table: string): string {
+    return `${this.db}.${quoteIdent(table)}`;
+  }
+
+  private async command(query: string, settings: Record<string, string | number> = {}): Promise<void> {
+    await this.client.command({ query, clickhouse_settings: settings });
+  }
+
+  private async rows<T = Record<string, unknown>>(
+    query: string,
+    settings: Record<string, string | number> = {},
+  ): Promise<T[]> {
+    const rs = await this.client.query({ query, format: 'JSONEachRow', clickhouse_settings: settings });
+    return (await rs.json()) as T[];
+  }
+
+  private async migrate(createStatements: string[]): Promise<void> {
+    // The meta table first: it says whether the rest is ours and which version it has.
+    const [createMeta, ...others] = createStatements;
+    await this.command(createMeta);
+    const v = await this.rawSetting('schema_version');
+    if (v !== undefined && Number(v) > CH_SCHEMA_VERSION) {
+      throw new UserError(
+        `the ClickHouse store ${this.location} was written by a newer kaudit (schema ${v}, this one knows ${CH_SCHEMA_VERSION}); upgrade kaudit to use it`,
+      );
+    }
+    let version = v === undefined ? CH_SCHEMA_VERSION : Number(v);
+    while (version < CH_SCHEMA_VERSION) {
+      const step = MIGRATIONS[version];
+      if (!step) throw new Error(`no migration from ClickHouse schema ${version}`);
+      for (const sql of step(this.schema)) await this.command(sql);
+      version++;
+      await this.writeSetting('schema_version', String(version));
+      this.opts.onNotice?.(`migrated the ClickHouse store ${this.location} to schema ${version}`);
+    }
+    for (const sql of others) await this.command(sql);
+    if (v === undefined) {
+      await this.writeSetting('schema_version', String(CH_SCHEMA_VERSION));
+      this.opts.onNotice?.(`created a kaudit store in ClickHouse at ${this.location}`);
+    }
+  }
+
+  /** Runs `fn` after every earlier write of this process (exact per-batch counts, ordered settings). */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.writeChain.then(fn, fn);
+    this.writeChain = run.catch(() => {});
+    return run;
+  }
+
+  /** Retries `fn` on transient errors with backoff, for at most `retryForMs`. */
+  private async retrying<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + (this.opts.retryForMs ?? 20_000);
+    let wait = 100;
+    for (;;) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!isTransient(e) || this.closed) throw e;
+        if (Date.now() + wait > deadline) {
+          throw new UserError(
+            `ClickHouse at ${this.location} did not take ${what} (${errorText(e)}); nothing was lost — the sender retries, or run the command again`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, wait));
+        wait = Math.min(wait * 2, 2000);
+      }
+    }
+  }
+
+  private get physicalEvents(): string {
+    return this.t(insertTable(this.schema));
+  }
+
+  async querySql(sql: string, opts: QueryOptions = {}): Promise<QueryResult> {
+    if (this.closed) throw new UserError('the store is closed');
+    const q = this.queries;
+    if (!q) {
+      const settings: Record<string, string | number> = { readonly: 2 };
+      if (opts.timeoutMs) settings.max_execution_time = Math.max(1, Math.ceil(opts.timeoutMs / 1000));
+      return this.serverQuery(sql, settings, plainResult, opts);
+    }
+    // The dialect's text is a statement for the server or a plan finished in DuckDB.
+    const settings = q.sandboxSettings(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {});
+    return q.executePlannedSql(sql, (s) => this.serverQuery(s, settings, q.clickHouseResult, opts), opts);
+  }
+
+  /** One SELECT on the server, through the store's wall (sandbox.ts), read-only. */
+  private async serverQuery(
+    sql: string,
+    settings: Record<string, string | number>,
+    toResult: (json: { meta: { name: string; type: string }[]; data: unknown[][] }) => QueryResult,
+    opts: QueryOptions,
+  ): Promise<QueryResult> {
+    const text = sandboxQuery(
+      sql,
+      this.capabilities.viewPredicatePushdown ? {} : { physicalEvents: this.physicalEvents },
+    );
+    try {
+      const rs = await this.client.query({
+        query: text,
+        format: 'JSONCompact',
+        clickhouse_settings: settings,
+      });
+      return toResult((await rs.json()) as { meta: { name: string; type: string }[]; data: unknown[][] });
+    } catch (e) {
+      const code = serverErrorCode(e);
+      if (code !== null) {
+        if (code === '159') {
+          throw new QueryError(`the query ran longer than ${opts.timeoutMs ?? 0} ms and was stopped`);
+        }
+        throw new QueryError(errorText(e));
+      }
+      if (e instanceof QueryError || e instanceof UserError) throw e;
+      throw new UserError(`ClickHouse at ${this.location} did not answer (${errorText(e)}); try again`);
+    }
+  }
+
+  async ingest(rows: IngestRow[]): Promise<IngestResult> {
+    return this.serial(async () => {
+      if (rows.length === 0) return { stored: 0, duplicates: 0 };
+      const receive = this.now();
+      const seen = new Set<bigint>();
+      const unique = rows.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+      unique.sort((a, b) => a.timeUs - b.timeUs);
+      const alreadyStored = await this.retrying('the batch', () => this.storedIds(unique));
+      let pending = unique.filter((r) => !alreadyStored.has(r.id));
+      let converted = await clickHouseRows(pending, receive);
+      let attempt = 0;
+      await this.retrying('the batch', async () => {
+        if (attempt++ > 0) {
+          // The failed request may have been stored anyway: send only what is still missing.
+          const landed = await this.storedIds(pending);
+          if (landed.size) {
+            pending = pending.filter((r) => !landed.has(r.id));
+            const keep = new Set(pending.map((r) => idHex(r.id)));
+            converted = converted.filter((r) => keep.has(r._id as string));
+          }
+        }
+        if (converted.length === 0) return;
+        const settings: Record<string, string | number> = {};
+        if (this.opts.cluster) settings.insert_distributed_sync = 1; // durable on the shards when it returns
+        if (this.capabilities.insertDeduplicationToken) {
+          settings.insert_deduplication_token = batchToken(converted.map((r) => r._id as string));
+        }
+        await this.client.insert({
+          table: this.physicalEvents,
+          values: converted,
+          format: 'JSONEachRow',
+          clickhouse_settings: settings,
+        });
+      });
+      const stored = unique.length - alreadyStored.size;
+      return { stored, duplicates: rows.length - stored, alreadyStored };
+    });
+  }
+
+  /** Identities of `rows` already stored (read in the batch's time range and clusters). */
+  private async storedIds(rows: IngestRow[]): Promise<Set<bigint>> {
+    const found = new Set<bigint>();
+    if (rows.length === 0) return found;
+    let min = Infinity;
+    let max = -Infinity;
+    const clusters = new Set<string>();
+    for (const r of rows) {
+      min = Math.min(min, r.time);
+      max = Math.max(max, r.time);
+      clusters.add(r.cluster);
+    }
+    // Chunks keep each statement well inside max_query_size (raised for the IN list).
+    for (let i = 0; i < rows.length; i += 20_000) {
+      const ids = rows.slice(i, i + 20_000).map((r) => `'${idHex(r.id)}'`);
+      const sql = `SELECT _id FROM ${this.physicalEvents}
+        WHERE cluster IN (${[...clusters].map(quoteString).join(', ')})
+          AND __time__ BETWEEN ${Math.floor(min)} AND ${Math.ceil(max)}
+          AND _id IN (${ids.join(',')})`;
+      const res = await this.rows<{ _id: string }>(sql, { max_query_size: sql.length + 1024 });
+      for (const r of res) found.add(idFromHex(r._id));
+    }
+    return found;
+  }
+
+  async addRejects(rejects: RejectRecord[]): Promise<void> {
+    if (!rejects.length) return;
+    return this.serial(async () => {
+      const now = this.now();
+      // Kept once: the table collapses equal (source, line, reason, raw) and the listing reads FINAL.
+      await this.retrying('the rejected lines', () =>
+        this.client.insert({
+          table: this.t(REJECTS_TABLE),
+          values: rejects.map((r) => ({
+            received: now,
+            source: r.source,
+            line: r.line,
+            reason: r.reason,
+            raw: r.raw,
+          })),
+          format: 'JSONEachRow',
+        }),
+      );
+    });
+  }
+
+  async listRejects(limit = 1000): Promise<QueryResult> {
+    const res = await this.rows<{
+      received: string;
+      source: string;
+      line: string;
+      reason: string;
+      raw: string;
+    }>(
+      `SELECT received, source, line, reason, raw FROM ${this.t(REJECTS_TABLE)} FINAL
+       ORDER BY received DESC, source, line LIMIT ${Math.max(0, Math.floor(limit))}`,
+    );
+    return {
+      columns: [
+        { name: 'received', type: 'VARCHAR' },
+        { name: 'source', type: 'VARCHAR' },
+        { name: 'line', type: 'BIGINT' },
+        { name: 'reason', type: 'VARCHAR' },
+        { name: 'raw', type: 'VARCHAR' },
+      ],
+      rows: res.map((r) => [utcText(Number(r.received)), r.source, Number(r.line), r.reason, r.raw]),
+    };
+  }
+
+  async recordSelfAudit(r: { actor: string; role: string; remote: string; action: string; detail: string }) {
+    return this.serial(async () => {
+      await this.retrying('the self-audit record', () =>
+        this.client.insert({
+          table: this.t(SELF_AUDIT_TABLE),
+          values: [{ time: this.now(), ...r }],
+          format: 'JSONEachRow',
+        }),
+      );
+    });
+  }
+
+  async listSelfAudit(sinceUnix = 0, limit = 1000): Promise<QueryResult> {
+    const res = await this.rows<Record<string, string>>(
+      `SELECT time, actor, role, remote, action, detail FROM ${this.t(SELF_AUDIT_TABLE)}
+       WHERE time >= ${Math.floor(sinceUnix)} ORDER BY time DESC LIMIT ${Math.max(0, Math.floor(limit))}`,
+    );
+    const names = ['time', 'actor', 'role', 'remote', 'action', 'detail'];
+    return {
+      columns: names.map((name) => ({ name, type: 'VARCHAR' })),
+      rows: res.map((r) => [utcText(Number(r.time)), r.actor, r.role, r.remote, r.action, r.detail]),
+    };
+  }
+
+  /** Newest event time (unix seconds) of the store, or null when empty. */
+  async newestEventTime(): Promise<number | null> {
+    const r = await this.rows<{ n: string; t: string }>(
+      `SELECT count() AS n, max(__time__) AS t FROM ${this.physicalEvents}`,
+    );
+    return Number(r[0]?.n ?? 0) === 0 ? null : Number(r[0].t);
+  }
+
+  /** Number of stored events, each once. */
+  async count(): Promise<number> {
+    return Number((await this.querySql(`SELECT count() FROM ${EVENTS_RELATION}`)).rows[0][0]);
+  }
+
+  /** Bytes on disk of this store's tables (compressed, on the server answering; a shard on a cluster). */
+  async sizeBytes(): Promise<number> {
+    const r = await this.rows<{ b: string }>(
+      `SELECT sum(bytes_on_disk) AS b FROM system.parts WHERE database = ${quoteString(this.schema.database)} AND active`,
+    );
+    return Number(r[0]?.b ?? 0);
+  }
+
+  private async rawSetting(key: string): Promise<string | undefined> {
+    const r = await this.rows<{ n: string; v: string }>(
+      `SELECT count() AS n, argMax(value, version) AS v FROM ${this.t(META_TABLE)} WHERE key = ${quoteString(key)}`,
+    );
+    return Number(r[0]?.n ?? 0) === 0 ? undefined : r[0].v;
+  }
+
+  private async writeSetting(key: string, value: string): Promise<void> {
+    await this.client.insert({
+      table: this.t(META_TABLE),
+      values: [{ key, value, version: nextVersion() }],
+      format: 'JSONEachRow',
+    });
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    return this.serial(() => this.retrying('the setting', () => this.rawSetting(key)));
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    return this.serial(() => this.retrying('the setting', () => this.writeSetting(key, value)));
+  }
+
+  async putDocument(kind: string, id: string, value: unknown): Promise<void> {
+    const json = JSON.stringify(value);
+    if (json === undefined) throw new TypeError(`document ${kind}/${id}: the value cannot be stored as JSON`);
+    return this.serial(() => this.writeDocument(kind, id, json, 0));
+  }
+
+  private async writeDocument(kind: string, id: string, value: string, deleted: 0 | 1): Promise<void> {
+    const row = { kind, id, value, updated: this.now(), version: nextVersion(), deleted };
+    await this.retrying('the document', () =>
+      this.client.insert({ table: this.t(DOCUMENTS_TABLE), values: [row], format: 'JSONEachRow' }),
+    );
+  }
+
+  /** The newest version of each document of `kind` (deleted ones included, marked). */
+  private async documents(
+    kind: string,
+    where: string,
+    tail = '',
+  ): Promise<{ id: string; v: string; u: string }[]> {
+    return this.rows(
+      `SELECT id, argMax(value, version) AS v, argMax(updated, version) AS u, argMax(deleted, version) AS d
+       FROM ${this.t(DOCUMENTS_TABLE)} WHERE kind = ${quoteString(kind)}${where}
+       GROUP BY id HAVING d = 0 ${tail}`,
+    );
+  }
+
+  async getDocument<T = unknown>(kind: string, id: string): Promise<T | undefined> {
+    return this.serial(async () => {
+      const r = await this.documents(kind, ` AND id = ${quoteString(id)}`);
+      return r.length ? (JSON.parse(r[0].v) as T) : undefined;
+    });
+  }
+
+  async listDocuments<T = unknown>(
+    kind: string,
+    opts: ListDocumentsOptions = {},
+  ): Promise<StoredDocument<T>[]> {
+    const where = opts.prefix
+      ? ` AND substring(id, 1, ${Buffer.byteLength(opts.prefix)}) = ${quoteString(opts.prefix)}`
+      : '';
+    const tail =
+      opts.limit !== undefined
+        ? `ORDER BY u DESC, id DESC LIMIT ${Math.max(0, Math.floor(opts.limit))}`
+        : 'ORDER BY id';
+    return this.serial(async () =>
+      (await this.documents(kind, where, tail)).map((r) => ({
+        id: r.id,
+        value: JSON.parse(r.v) as T,
+        updated: Number(r.u),
+      })),
+    );
+  }
+
+  async deleteDocument(kind: string, id: string): Promise<boolean> {
+    return this.serial(async () => {
+      const live = await this.documents(kind, ` AND id = ${quoteString(id)}`);
+      if (!live.length) return false;
+      await this.writeDocument(kind, id, '', 1);
+      return true;
+    });
+  }
+
+  /** Receive-day partitions of the events (YYYYMMDD), with rows and bytes. */
+  async partitionInfo(): Promise<{ day: string; events: number; bytes: number }[]> {
+    const sql = this.opts.cluster
+      ? // On a cluster each node only knows its own parts: ask the data itself, across shards.
+        `SELECT toString(${EVENTS_PARTITION_BY}) AS day, count() AS events, 0 AS bytes
+         FROM ${this.physicalEvents} GROUP BY day ORDER BY day`
+      : `SELECT partition AS day, sum(rows) AS events, sum(bytes_on_disk) AS bytes FROM system.parts
+         WHERE database = ${quoteString(this.schema.database)} AND table = ${quoteString(EVENTS_LOCAL_TABLE)} AND active
+         GROUP BY day ORDER BY day`;
+    const r = await this.rows<{ day: string; events: string; bytes: string }>(sql);
+    return r.map((p) => ({ day: p.day, events: Number(p.events), bytes: Number(p.bytes) }));
+  }
+
+  async prune(cutoffUnixSeconds: number): Promise<{ partitions: string[]; events: number; bytes: number }> {
+    return this.serial(async () => {
+      const dropped: string[] = [];
+      let events = 0;
+      let bytes = 0;
+      for (const p of await this.partitionInfo()) {
+        // Whole partitions only: every event in it was received before the cutoff.
+        if (!/^\d{8}$/.test(p.day) || dayStart(p.day) + DAY_SECONDS > cutoffUnixSeconds) continue;
+        const onCluster = this.opts.cluster ? ` ON CLUSTER ${quoteIdent(this.opts.cluster)}` : '';
+        await this.command(`ALTER TABLE ${this.t(EVENTS_LOCAL_TABLE)}${onCluster} DROP PARTITION ${p.day}`);
+        events += p.events;
+        bytes += p.bytes;
+        dropped.push(p.day);
+      }
+      return { partitions: dropped, events, bytes };
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // Let a write in progress finish (its senders were told it is durable only after it returns).
+    await this.writeChain;
+    this.closed = true;
+    await this.client.close();
+  }
+}
+
+function utcText(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export async function openClickHouseStore(opts: ClickHouseStoreOptions): Promise<ClickHouseStore> {
+  return ClickHouseStore.open(opts);
+}
