@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { UserError } from '../../src/cli/errors.js';
 import { QueryError } from '../../src/query/errors.js';
 import { IngestSink } from '../../src/ingest/sink.js';
-import { openClickHouseStore, type ClickHouseStore } from '../../src/store/clickhouse/index.js';
+import { openClickHouseStore } from '../../src/store/clickhouse/index.js';
 import { MIGRATIONS } from '../../src/store/clickhouse/schema.js';
 import { requireOrSkip } from '../e2e/requirements.js';
 import {
