@@ -9,7 +9,7 @@ import type { AuditEvent } from '../event/types.js';
 import { openDuckDbStore } from '../store/duckdb/index.js';
 import { addEvents, storeWithEvents } from '../store/duckdb/testing.js';
 import { evaluateRule, testRule, type EngineDeps } from './engine.js';
-import { alertsConfigSchema } from './notify/config.js';
+import { alertsConfigSchema } from './config.js';
 import { buildChannels } from './notify/index.js';
 import { startReceiver, type Receiver } from './notify/testing.js';
 import { builtinRulesDir, loadRuleFiles, type Rule } from './rule.js';

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../cli/errors.js';
+import { alertsConfigSchema, defaultAlertsConfig } from '../alerts/config.js';
 
 export const ROLES = ['viewer', 'admin', 'ingest'] as const;
 export type Role = (typeof ROLES)[number];
@@ -42,6 +43,8 @@ export const configSchema = z
     policy: z.string().optional(),
     redact: z.boolean().default(true),
     queryTimeoutMs: z.number().int().positive().default(60_000),
+    /** Alert rules and notification channels (docs/alerts.md). */
+    alerts: alertsConfigSchema.default(defaultAlertsConfig),
   })
   .strict();
 

@@ -14,6 +14,8 @@ import { createMetrics } from './metrics.js';
 import { buildApp } from './app.js';
 import { defaultMemoryLimit } from '../store/duckdb/sandbox.js';
 import { FileSource, SettingsCheckpointStore, type FileSourceStats } from '../ingest/tail/index.js';
+import { AlertService } from '../alerts/service.js';
+import { queryTimezone } from '../cli/flags.js';
 
 export interface ServeOptions {
   dbPath: string;
@@ -118,6 +120,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
 
   if (files) await files.start();
+  // Alert rules are evaluated in this process (docs/alerts.md).
+  const alerts = config.alerts.enabled
+    ? new AlertService({
+        store: () => store,
+        config: config.alerts,
+        timezone: queryTimezone({}, config.timezone),
+        log,
+      })
+    : null;
+  if (alerts) await alerts.start();
 
   let recreating = false;
   const housekeeping = async () => {
@@ -180,6 +192,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       clearInterval(houseTimer);
       clearInterval(retentionTimer);
       await app.close();
+      if (alerts) await alerts.stop();
       if (files) await files.stop();
       await sink.close();
       await store.close();

@@ -3,7 +3,7 @@
 // naming it record the failure in their history.
 import { durationSeconds } from '../schedule.js';
 import type { AlertStateStore } from '../state.js';
-import { resolveSecret, type AlertsConfig } from './config.js';
+import { resolveSecret, type AlertsConfig } from '../config.js';
 import { dingTalkChannel } from './dingtalk.js';
 import { emailChannel } from './email.js';
 import { inAppChannel } from './inapp.js';
