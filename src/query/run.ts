@@ -54,7 +54,7 @@ function typeError(err: unknown): QueryError | undefined {
     x
       .replace(/STRING_LITERAL/g, 'varchar')
       .replace(/INTEGER_LITERAL/g, 'integer')
-      .replace(/UBIGINT|HUGEINT|INTEGER|BIGINT/g, 'bigint')
+      .replace(/UBIGINT|HUGEINT|INTEGER|BIGINT|\bINT(?:8|16|32|64)\b/g, 'bigint')
       .toLowerCase();
   let m =
     /Binder Error: No function matches the given name and argument types '(.+?)\((.*)\)'/.exec(first) ??
@@ -82,6 +82,20 @@ function typeError(err: unknown): QueryError | undefined {
     return new QueryError(
       `Values of types ${t(m[1])} and ${t(m[2])} cannot be combined (CASE, IN, UNION…); add a CAST`,
     );
+  // A text column compared with a number: DuckDB casts the column and fails on the first value that
+  // is not a number (Presto refuses `varchar = integer` outright).
+  m =
+    /Conversion Error: Could not convert string '(.*?)' to (\w+)(?: when casting from source column (.+))?/.exec(
+      first,
+    );
+  if (m) {
+    const where = m[3] ? `the text field ${m[3]}` : 'a text value';
+    return new QueryError(
+      `Cannot use ${where} as a number ('${m[1].slice(0, 40)}' is not a ${t(m[2])}); compare it with a quoted string, or use try_cast(… as bigint)`,
+    );
+  }
+  m = /Binder Error: APPROXIMATE QUANTILE can only take parameters in range \[0, 1\]/.exec(first);
+  if (m) return new QueryError('approx_percentile: the percentile must be between 0 and 1, e.g. 0.99');
   return undefined;
 }
 
