@@ -126,6 +126,19 @@ async function assertPanel(id: string, expected: Row[], where: string): Promise<
   assert.deepEqual(got.rows, want, `${where}: rows of panel ${id}`);
 }
 
+/** Waits until the log list shows `n` requests (it keeps the previous result while a new one loads). */
+async function listLength(n: number): Promise<void> {
+  try {
+    await page.waitForFunction(
+      `document.querySelectorAll('ol.loglist > li').length === ${n} && document.querySelector('section.results[aria-busy="false"]') !== null`,
+      undefined,
+      { timeout: 10_000 },
+    );
+  } catch {
+    assert.equal(await page.locator('ol.loglist > li').count(), n, 'requests in the log list');
+  }
+}
+
 /** Waits for the report's run to settle (no panel grid busy). */
 async function reportSettled(): Promise<void> {
   await page.locator('[data-testid="panels"][aria-busy="false"]').waitFor({ timeout: 20_000 });
@@ -222,8 +235,9 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
     for (const [id, rows] of Object.entries(EXPECTED.resource)) await assertPanel(id, rows, 'resource');
 
     // Type a CRD's plural in the picker.
-    await page.getByLabel('Resource (plural)').fill('aliyunlogconfigs');
-    await page.getByRole('button', { name: 'Apply' }).click();
+    const filters = page.getByRole('form', { name: 'Report filters' });
+    await filters.getByRole('combobox', { name: 'Resource (plural)' }).fill('aliyunlogconfigs');
+    await filters.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/resource=aliyunlogconfigs/);
     await reportSettled();
     for (const [id, rows] of Object.entries(EXPECTED_RESOURCE.aliyunlogconfigs)) {
@@ -257,8 +271,9 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
     // The first case through the form, the others as shared links.
     await page.goto(`${server!.url}/reports?report=overview&${RANGE}`);
     await reportSettled();
-    await page.getByLabel('Namespace').fill('team-a');
-    await page.getByRole('button', { name: 'Apply' }).click();
+    const filters = page.getByRole('form', { name: 'Report filters' });
+    await filters.getByRole('textbox', { name: 'Namespace' }).fill('team-a');
+    await filters.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/namespace=team-a/);
     await reportSettled();
     const first = FILTER_CASES[0];
@@ -266,7 +281,7 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
       await assertPanel(id, rows, 'filter namespace=team-a');
     await page.reload();
     await reportSettled();
-    assert.equal(await page.getByLabel('Namespace').inputValue(), 'team-a');
+    assert.equal(await page.getByRole('textbox', { name: 'Namespace' }).inputValue(), 'team-a');
     await assertPanel('requests', first.panels.requests, 'after reload');
 
     for (const c of FILTER_CASES.slice(1)) {
@@ -302,8 +317,7 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
     await page.goto(`${server!.url}/search?q=${encodeURIComponent('verb: delete')}&${RANGE}`);
     await page.locator('[data-testid="total"]', { hasText: 'matching' }).waitFor({ timeout: 15_000 });
     assert.equal(await page.locator('[data-testid="total"]').textContent(), '6 matching events');
-    const groups = page.locator('ol.loglist > li');
-    assert.equal(await groups.count(), 5);
+    await listLength(5);
     const r17 = page.locator('li[data-audit-id="7e1a0000-0000-4000-8000-000000000017"]');
     assert.match(
       (await r17.locator('summary').first().textContent()) ?? '',
