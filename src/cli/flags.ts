@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { UserError } from './errors.js';
+import { isClickHouseUrl, parseClickHouseUrl, redactPassword } from '../store/clickhouse/url.js';
 
 export const DEFAULT_DB = './kaudit-data/kaudit.duckdb';
 
@@ -9,6 +10,8 @@ export interface StoreFlags {
   db?: string;
   store?: string;
   cluster?: string;
+  /** ClickHouse cluster name (remote_servers) for replicated + distributed tables. */
+  chCluster?: string;
 }
 
 /** Adds `--db PATH` / `--store URL` / `--cluster ID`. */
@@ -18,14 +21,31 @@ export function addStoreFlags(
 ): Command {
   return cmd
     .option('--db <path>', `DuckDB file (default $KAUDIT_DB, else ${DEFAULT_DB})`)
-    .option('--store <url>', 'store URL: duckdb:///path/to/file.duckdb (clickhouse://… is planned)')
+    .option(
+      '--store <url>',
+      'store URL: duckdb:///path/to/file.duckdb or clickhouse://user:pass@host:8123/db (password also from $KAUDIT_CLICKHOUSE_PASSWORD)',
+    )
+    .option(
+      '--ch-cluster <name>',
+      'with a clickhouse:// store on a ClickHouse cluster: replicated tables + a Distributed table (docs/scale-out.md)',
+    )
     .option('--cluster <id>', clusterHelp);
 }
 
-export interface StoreLocation {
-  kind: 'duckdb';
-  path: string;
-}
+export type StoreLocation =
+  | { kind: 'duckdb'; path: string }
+  | {
+      kind: 'clickhouse';
+      /** The URL as given (with any password): only for opening the store. */
+      url: string;
+      /**
+       * The URL without password. Stands where a DuckDB file path does (messages, the
+       * `<path>.serve.json` lookup, which never finds one: any number of kaudit processes may use
+       * one ClickHouse store at once).
+       */
+      path: string;
+      chCluster?: string;
+    };
 
 /** Where the store is: --store > --db > $KAUDIT_DB > default. */
 export function storeLocation(flags: StoreFlags): StoreLocation {
@@ -37,13 +57,22 @@ export function storeLocation(flags: StoreFlags): StoreLocation {
         throw new UserError(`--store ${url} has no file path; write it as duckdb:///path/to/kaudit.duckdb.`);
       return { kind: 'duckdb', path: resolve(p) };
     }
-    if (url.startsWith('clickhouse://')) {
-      throw new UserError(
-        `--store ${url}: the ClickHouse backend is not available in this release; use a DuckDB file with --db PATH.`,
-      );
+    if (isClickHouseUrl(url)) {
+      const ch = parseClickHouseUrl(url);
+      return {
+        kind: 'clickhouse',
+        url,
+        path: ch.location,
+        ...(flags.chCluster ? { chCluster: flags.chCluster } : {}),
+      };
     }
     throw new UserError(
-      `--store ${url} is not a store URL; use duckdb:///path/to/file.duckdb or clickhouse://user:pass@host:8123/db.`,
+      `--store ${redactPassword(url)} is not a store URL; use duckdb:///path/to/file.duckdb or clickhouse://user:pass@host:8123/db.`,
+    );
+  }
+  if (flags.chCluster) {
+    throw new UserError(
+      '--ch-cluster needs a ClickHouse store: add --store clickhouse://user:pass@host:8123/db.',
     );
   }
   return { kind: 'duckdb', path: resolve(flags.db ?? process.env.KAUDIT_DB ?? DEFAULT_DB) };

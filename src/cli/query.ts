@@ -185,6 +185,11 @@ export function register(program: Command): void {
     }
     await withStore(flags, async (store) => {
       if (flags.out && fileFormat === 'parquet') {
+        if (store.kind !== 'duckdb') {
+          throw new UserError(
+            `--out ${flags.out}: Parquet export works on a DuckDB store only; on ${store.location} use .csv or .ndjson`,
+          );
+        }
         let compiled;
         try {
           compiled = compileQuery(query, ctx, dialectFor(store));
