@@ -20,8 +20,15 @@ export function dialectFor(store: Store): Dialect {
   switch (store.kind) {
     case 'duckdb':
       return duckDbDialect;
+    case 'clickhouse': {
+      // The ClickHouse store builds its dialect from the server's version (capabilities), so the
+      // dialect is the store's own (src/store/clickhouse/dialect).
+      const dialect = (store as Store & { dialect?: Dialect }).dialect;
+      if (!dialect) throw new Error('internal: the ClickHouse store has no query dialect');
+      return dialect;
+    }
     default:
-      throw new Error(`no query dialect for the ${store.kind} store yet`);
+      throw new Error(`no query dialect for the ${String(store.kind)} store`);
   }
 }
 

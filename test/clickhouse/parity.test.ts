@@ -1,0 +1,203 @@
+// Parity of the ClickHouse dialect with the DuckDB dialect on a current ClickHouse release: chdb
+// (ClickHouse 26.x in-process, test/clickhouse/package.json) holds the same events as an in-memory
+// DuckDB store, loaded through the ClickHouse store's own row builder and DDL (clickHouseRows,
+// createEventsTableSql), and every case of parity-cases.ts must give identical answers through
+// runQuery on both — after the output normalisation of runQuery (numbers, timestamps) and with
+// doubles compared to 12 significant digits (the engines sum in different orders).
+//
+// chdb is loaded from test/clickhouse/node_modules by path (the root package does not depend on
+// it). Without it the suite skips with the reason, unless KAUDIT_E2E=required.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { decodeEventObject } from '../../src/event/decode.js';
+import { prepareRow } from '../../src/ingest/prepare.js';
+import { compileQuery } from '../../src/query/index.js';
+import { runQuery } from '../../src/query/run.js';
+import type { IngestRow, QueryResult, Store } from '../../src/store/store.js';
+import { openDuckDbStore, type DuckDbStore } from '../../src/store/duckdb/index.js';
+import { addEvents } from '../../src/store/duckdb/testing.js';
+import { capabilitiesFor } from '../../src/store/clickhouse/capabilities.js';
+import { clickHouseRows } from '../../src/store/clickhouse/rows.js';
+import { createEventsTableSql, createEventsViewSql } from '../../src/store/clickhouse/schema.js';
+import { sandboxQuery } from '../../src/store/clickhouse/sandbox.js';
+import {
+  clickHouseDialect,
+  clickHouseResult,
+  decodePlan,
+  executePlannedSql,
+  type ClickHouseDialect,
+  type ClickHouseJson,
+} from '../../src/store/clickhouse/dialect/index.js';
+import { requireOrSkip } from '../e2e/requirements.js';
+import { CASES, FIXTURES, type ParityCase } from './parity-cases.js';
+
+interface ChdbSession {
+  query(sql: string, format?: string): string;
+  cleanup(): void;
+}
+
+/** test/clickhouse/package.json, from the source tree or from the compiled copy under dist/. */
+function testPackageJson(): URL {
+  const source = new URL('./package.json', import.meta.url);
+  const fromDist = new URL('../../../test/clickhouse/package.json', import.meta.url);
+  return existsSync(source) ? source : fromDist;
+}
+
+function loadChdb(): { Session: new () => ChdbSession } | string {
+  try {
+    const require = createRequire(testPackageJson());
+    return require('chdb') as { Session: new () => ChdbSession };
+  } catch (e) {
+    return `chdb is not installed in test/clickhouse (run: cd test/clickhouse && npm ci): ${(e as Error).message.split('\n')[0]}`;
+  }
+}
+
+const chdb = loadChdb();
+
+/** Rows for ClickHouse through the store's own row builder (the ingest path's decode + identity). */
+export function ingestRows(fixture: (typeof FIXTURES)[number]): IngestRow[] {
+  return fixture.events.map((ev) => {
+    const d = decodeEventObject(ev);
+    if (typeof d === 'string') throw new Error(`fixture event is invalid: ${d}`);
+    return prepareRow(d, fixture.cluster, fixture.source)!;
+  });
+}
+
+/** Output values compared across engines: numbers to 12 significant digits, bigints as numbers. */
+export function normalise(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number') return Number.isInteger(v) ? v : Number(v.toPrecision(12));
+  if (Array.isArray(v)) return v.map(normalise);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, x]) => [k, normalise(x)]),
+    );
+  }
+  return v;
+}
+
+export interface Answer {
+  kind: 'sql' | 'search';
+  columns?: string[];
+  rows: unknown[];
+}
+
+export async function answer(store: Store, c: ParityCase): Promise<Answer> {
+  const out = await runQuery(store, c.query, { timezone: 'UTC', ...c.ctx });
+  if (out.kind === 'sql') {
+    return { kind: 'sql', columns: out.columns.map((x) => x.name), rows: out.rows.map(normalise) };
+  }
+  return { kind: 'search', rows: out.events.map(normalise) };
+}
+
+/** Checks a case's hand-worked answer (a search page as a set of auditIDs). */
+export function checkExpected(c: ParityCase, a: Answer, engine: string): void {
+  if (c.expect === undefined) return;
+  if (a.kind === 'search') {
+    const ids = a.rows.map((e) => String((e as { auditID: string }).auditID)).sort();
+    assert.deepEqual(ids, [...(c.expect as string[])].sort(), `${engine}: ${c.name}`);
+  } else {
+    assert.deepEqual(a.rows, normalise(c.expect), `${engine}: ${c.name}`);
+  }
+}
+
+/** Rows in a canonical order unless the query orders them (then the order is part of the answer). */
+export function comparable(c: ParityCase, a: Answer): Answer {
+  if (a.kind === 'search' || /\border\s+by\b/i.test(c.query)) return a;
+  return { ...a, rows: [...a.rows].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1)) };
+}
+
+describe('ClickHouse dialect parity on chdb (current ClickHouse)', () => {
+  let duck: DuckDbStore | undefined;
+  let session: ChdbSession | undefined;
+  let chStore: Store | undefined;
+  let dialect: ClickHouseDialect | undefined;
+
+  before(async () => {
+    if (typeof chdb === 'string') return;
+    duck = await openDuckDbStore({ path: ':memory:' });
+    for (const f of FIXTURES) await addEvents(duck, f.events, { cluster: f.cluster, source: f.source });
+
+    const s = new chdb.Session();
+    session = s;
+    const version = (JSON.parse(s.query('SELECT version()', 'JSONCompact')) as ClickHouseJson)
+      .data[0][0] as string;
+    const caps = capabilitiesFor(version);
+    const schema = { database: 'default', version: caps };
+    s.query(createEventsTableSql(schema));
+    s.query(createEventsViewSql(schema));
+    for (const f of FIXTURES) {
+      const rows = await clickHouseRows(ingestRows(f));
+      s.query(
+        `INSERT INTO default.kaudit_events_local FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`,
+      );
+    }
+    // From here on the session is read-only, as the store's queries are (settings.ts).
+    s.query('SET readonly = 2');
+    dialect = clickHouseDialect(caps);
+    const server = async (sql: string): Promise<QueryResult> =>
+      clickHouseResult(JSON.parse(s.query(sandboxQuery(sql, {}), 'JSONCompact')) as ClickHouseJson);
+    chStore = {
+      kind: 'clickhouse',
+      location: 'chdb',
+      dialect,
+      querySql: (sql: string) => executePlannedSql(sql, server),
+    } as unknown as Store;
+  });
+
+  after(async () => {
+    await duck?.close();
+    session?.cleanup();
+  });
+
+  test('the ClickHouse copy holds the same rows as DuckDB', async (t) => {
+    if (!requireOrSkip(t, typeof chdb !== 'string', String(chdb))) return;
+    const cols =
+      '"auditID", cluster, __time__, _time_us, "user.username", "responseStatus.code", "sourceIPs", "requestObject", _text';
+    const d = await duck!.querySql(`SELECT ${cols} FROM kaudit_events ORDER BY "auditID"`);
+    const c = clickHouseResult(
+      JSON.parse(
+        session!.query(
+          `SELECT ${cols.replace(/"/g, '`')} FROM kaudit_events ORDER BY auditID`,
+          'JSONCompact',
+        ),
+      ) as ClickHouseJson,
+    );
+    assert.equal(
+      d.rows.length,
+      FIXTURES.reduce((n, f) => n + f.events.length, 0),
+    );
+    assert.deepEqual(c.rows, d.rows);
+  });
+
+  for (const c of CASES) {
+    test(c.name, async (t) => {
+      if (!requireOrSkip(t, typeof chdb !== 'string', String(chdb))) return;
+      if (c.error !== undefined) {
+        await assert.rejects(answer(duck!, c), { message: c.error });
+        await assert.rejects(answer(chStore!, c), { message: c.error });
+        return;
+      }
+      const compiled = compileQuery(c.query, { timezone: 'UTC', ...c.ctx }, dialect!);
+      const plan = decodePlan(compiled.sql);
+      assert.equal(
+        plan.kind === 'pushdown',
+        c.pushdown,
+        `${c.name}: expected ${c.pushdown ? 'pushdown' : 'finish in DuckDB'}, got ${plan.kind}${plan.kind === 'finish-in-duckdb' ? ` (${plan.reason})` : ''}`,
+      );
+      const d = await answer(duck!, c);
+      let h: Answer;
+      try {
+        h = await answer(chStore!, c);
+      } catch (e) {
+        throw new Error(`${(e as Error).message}\nClickHouse SQL:\n${compiled.sql}`);
+      }
+      checkExpected(c, d, 'DuckDB');
+      assert.deepEqual(comparable(c, h), comparable(c, d), `${c.name}\nClickHouse SQL:\n${compiled.sql}`);
+    });
+  }
+});
