@@ -2,7 +2,7 @@
 // and its drill-down, a query template filled from the clicked row.
 import { useEffect, useMemo, useState } from 'react';
 import type { PanelResult } from '../lib/api.js';
-import { cartesianOption, mapOption, pieOption, statValue } from '../lib/charts.js';
+import { cartesianOption, chartHeight, mapOption, pieOption, statValue } from '../lib/charts.js';
 import { fillTemplate } from '../lib/sls.js';
 import { cellText, type Row } from '../lib/table.js';
 import { DataTable } from './DataTable.js';
@@ -130,12 +130,7 @@ function ChartBody({ panel, onDrill }: { panel: PanelResult; onDrill?: (row: Row
       }
     : undefined;
   return (
-    <EChart
-      option={option}
-      label={panel.title}
-      height={panel.chart === 'map' ? 360 : 260}
-      onClick={onClick}
-    />
+    <EChart option={option} label={panel.title} height={chartHeight(panel.chart, table)} onClick={onClick} />
   );
 }
 

@@ -51,7 +51,9 @@ test('wide format (category, a, b) gives one series per numeric column on a cate
       { kind: 'Pod', create: 0, delete: 2 },
     ],
   }) as any;
-  assert.deepEqual(o.xAxis.data, ['Deployment', 'Pod']);
+  // Text categories: horizontal bars, categories on the y axis top-down.
+  assert.deepEqual([o.yAxis.type, o.yAxis.inverse, o.yAxis.data], ['category', true, ['Deployment', 'Pod']]);
+  assert.equal(o.xAxis.type, 'value');
   assert.deepEqual(
     o.series.map((s: any) => [s.name, s.data]),
     [
@@ -81,4 +83,12 @@ test('pie and map pairs: first text column with the first numeric column; the ma
   ) as any;
   assert.deepEqual(o.series[0].data, [{ name: 'United States of America', value: 5 }]);
   assert.equal(o.visualMap.max, 5);
+});
+
+test('a histogram pins its time axis to the searched window', () => {
+  const t = { columns: ['t', 'n'], rows: [{ t: 1795168800, n: 2 }] };
+  const o = cartesianOption('bar', 'H', t, [1795132800000, 1795219200000]) as any;
+  assert.deepEqual([o.xAxis.type, o.xAxis.min, o.xAxis.max], ['time', 1795132800000, 1795219200000]);
+  assert.deepEqual(o.series[0].data, [[1795168800000, 2]]);
+  assert.equal((cartesianOption('bar', 'H', t) as any).xAxis.min, undefined);
 });

@@ -114,31 +114,57 @@ const base = (title: string) => ({
   animation: false,
 });
 
-/** The ECharts option of a line or bar chart. */
-export function cartesianOption(kind: 'line' | 'bar', title: string, table: Table): Record<string, unknown> {
+/**
+ * The ECharts option of a line or bar chart. `timeBounds` (ms) pins a time axis to a window, so a
+ * histogram spans the whole searched range rather than only the buckets that have events.
+ */
+export function cartesianOption(
+  kind: 'line' | 'bar',
+  title: string,
+  table: Table,
+  timeBounds?: [number, number],
+): Record<string, unknown> {
   const s = seriesOf(table);
   const many = s.series.length > 1;
+  const series = s.series.map((ser) => ({
+    name: ser.name,
+    type: kind,
+    stack: kind === 'bar' && many ? 'total' : undefined,
+    showSymbol: ser.points.length < 50,
+    data: s.time ? ser.points : ser.points.map((p) => p[1]),
+  }));
+  const categories = s.categories.map((c) => (c === null || c === undefined ? '(none)' : String(c)));
+  // Bars over text categories (users, resources) lie down: long names stay readable, one per line.
+  const horizontal = kind === 'bar' && !s.time;
+  const categoryAxis = {
+    type: 'category',
+    data: categories,
+    ...(horizontal
+      ? { inverse: true, axisLabel: { width: 180, overflow: 'truncate' } }
+      : { axisLabel: { hideOverlap: true } }),
+  };
+  const valueAxis = { type: 'value', minInterval: 1 };
   return {
     ...base(title),
     tooltip: { trigger: 'axis' },
     legend: many ? { type: 'scroll', bottom: 0 } : undefined,
     grid: { left: 48, right: 16, top: 16, bottom: many ? 56 : 32, containLabel: true },
     xAxis: s.time
-      ? { type: 'time' }
-      : {
-          type: 'category',
-          data: s.categories.map((c) => (c === null || c === undefined ? '(none)' : String(c))),
-          axisLabel: { hideOverlap: true },
-        },
-    yAxis: { type: 'value', minInterval: 1 },
-    series: s.series.map((ser) => ({
-      name: ser.name,
-      type: kind,
-      stack: kind === 'bar' && many ? 'total' : undefined,
-      showSymbol: ser.points.length < 50,
-      data: s.time ? ser.points : ser.points.map((p) => p[1]),
-    })),
+      ? { type: 'time', ...(timeBounds ? { min: timeBounds[0], max: timeBounds[1] } : {}) }
+      : horizontal
+        ? valueAxis
+        : categoryAxis,
+    yAxis: horizontal ? categoryAxis : valueAxis,
+    series,
   };
+}
+
+/** Height for a chart: horizontal bars get a line per category. */
+export function chartHeight(kind: string, table: Table): number {
+  if (kind === 'map') return 360;
+  if (kind === 'bar' && !seriesOf(table).time)
+    return Math.min(640, Math.max(160, table.rows.length * 26 + 60));
+  return 260;
 }
 
 export function pieOption(title: string, table: Table): Record<string, unknown> {

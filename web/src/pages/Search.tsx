@@ -187,7 +187,10 @@ export function SearchPage({ state, navigate }: { state: ViewState; navigate: Na
           <EChart
             label="Matching events over time"
             height={120}
-            option={cartesianOption('bar', 'Matching events over time', histogram.rows)}
+            option={cartesianOption('bar', 'Matching events over time', histogram.rows, [
+              span.from * 1000,
+              span.to * 1000,
+            ])}
             onClick={(p) => {
               const v = p.value as [number, number] | undefined;
               if (!v) return;
@@ -198,7 +201,7 @@ export function SearchPage({ state, navigate }: { state: ViewState; navigate: Na
         )}
       </section>
 
-      <div className="search-body">
+      <div className={sql ? 'search-body no-fields' : 'search-body'}>
         {!sql && (
           <FieldSidebar
             query={query}
