@@ -4,7 +4,7 @@
 // macros), the real query engine and the real condition evaluator. A user rules file that extends a
 // list or adds an exception changes what fires.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -222,6 +222,25 @@ describe('the detection library covers the spec', () => {
       assert.ok(rawSql.length > 0, `${r.id}: has SQL output columns`);
     }
   });
+});
+
+test('docs/alerts-library.md lists every library rule with its name, severity, level and state', () => {
+  const doc = readFileSync(new URL('../../docs/alerts-library.md', import.meta.url), 'utf8');
+  const rows = new Map<string, string[]>();
+  for (const line of doc.split('\n')) {
+    const m = /^\| `([a-z0-9-]+)` \| (.+) \|$/.exec(line);
+    if (m && !rows.has(m[1])) rows.set(m[1], m[2].split(' | '));
+  }
+  for (const r of library) {
+    const cells = rows.get(r.id);
+    assert.ok(cells, `${r.id} is in the docs table`);
+    const [name, , severity, level, on] = cells;
+    assert.deepEqual(
+      [name, severity, level, on],
+      [r.name, r.severity, r.level, r.enabled ? 'yes' : '**off**'],
+      r.id,
+    );
+  }
 });
 
 describe('each rule fires on its positive and not on its negative', () => {
