@@ -7,8 +7,13 @@
 // tests (src/query/run.test.ts, src/store/duckdb/dialect/search.test.ts, whose fixtures are copied
 // below). Where a case here is new, `expect` carries its answer worked out by hand from the fixture,
 // and both engines must give it.
+import assert from 'node:assert/strict';
+import { decodeEventObject } from '../../src/event/decode.js';
 import type { AuditEvent } from '../../src/event/types.js';
+import { prepareRow } from '../../src/ingest/prepare.js';
 import type { QueryContext } from '../../src/query/index.js';
+import { runQuery } from '../../src/query/run.js';
+import type { IngestRow, Store } from '../../src/store/store.js';
 import { EXEC_EN, EXEC_ZH, PUBLIC_EN, PUBLIC_ZH } from '../fixtures/documents.js';
 
 export interface ParityCase {
@@ -797,3 +802,60 @@ export const CASES: ParityCase[] = [
     pushdown: false,
   },
 ];
+
+// ---- comparison helpers shared by the parity suites -------------------------------------------
+
+/** Rows for ClickHouse through the store's own row builder (the ingest path's decode + identity). */
+export function ingestRows(fixture: (typeof FIXTURES)[number]): IngestRow[] {
+  return fixture.events.map((ev) => {
+    const d = decodeEventObject(ev);
+    if (typeof d === 'string') throw new Error(`fixture event is invalid: ${d}`);
+    return prepareRow(d, fixture.cluster, fixture.source)!;
+  });
+}
+
+/** Output values compared across engines: numbers to 12 significant digits, bigints as numbers. */
+export function normalise(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number') return Number.isInteger(v) ? v : Number(v.toPrecision(12));
+  if (Array.isArray(v)) return v.map(normalise);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, x]) => [k, normalise(x)]),
+    );
+  }
+  return v;
+}
+
+export interface Answer {
+  kind: 'sql' | 'search';
+  columns?: string[];
+  rows: unknown[];
+}
+
+export async function answer(store: Store, c: ParityCase): Promise<Answer> {
+  const out = await runQuery(store, c.query, { timezone: 'UTC', ...c.ctx });
+  if (out.kind === 'sql') {
+    return { kind: 'sql', columns: out.columns.map((x) => x.name), rows: out.rows.map(normalise) };
+  }
+  return { kind: 'search', rows: out.events.map(normalise) };
+}
+
+/** Checks a case's hand-worked answer (a search page as a set of auditIDs). */
+export function checkExpected(c: ParityCase, a: Answer, engine: string): void {
+  if (c.expect === undefined) return;
+  if (a.kind === 'search') {
+    const ids = a.rows.map((e) => String((e as { auditID: string }).auditID)).sort();
+    assert.deepEqual(ids, [...(c.expect as string[])].sort(), `${engine}: ${c.name}`);
+  } else {
+    assert.deepEqual(a.rows, normalise(c.expect), `${engine}: ${c.name}`);
+  }
+}
+
+/** Rows in a canonical order unless the query orders them (then the order is part of the answer). */
+export function comparable(c: ParityCase, a: Answer): Answer {
+  if (a.kind === 'search' || /\border\s+by\b/i.test(c.query)) return a;
+  return { ...a, rows: [...a.rows].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1)) };
+}
