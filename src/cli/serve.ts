@@ -78,8 +78,12 @@ Examples:
         merged,
         flags.config ? `the config file ${flags.config}` : 'the server flags',
       );
-      const loc = storeLocation({ db: config.db ?? flags.db, store: config.store ?? flags.store });
-      const server = await startServer({ dbPath: loc.path, config });
+      const loc = storeLocation({
+        db: config.db ?? flags.db,
+        store: config.store ?? flags.store,
+        chCluster: flags.chCluster,
+      });
+      const server = await startServer({ dbPath: loc.path, location: loc, config });
       process.stdout.write(`listening on ${server.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {

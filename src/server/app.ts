@@ -6,7 +6,7 @@ import { runQuery } from '../query/run.js';
 import { UserError } from '../cli/errors.js';
 import { BackpressureError, type IngestSink } from '../ingest/sink.js';
 import { newTransformCounts, type EventTransforms } from '../ingest/prepare.js';
-import type { DuckDbStore } from '../store/duckdb/index.js';
+import type { KauditStore } from '../cli/store.js';
 import { permits, type Principal, type TokenAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
 import type { Metrics } from './metrics.js';
@@ -17,7 +17,7 @@ import { registerReportsRoutes } from './routes/reports.js';
 
 export interface AppContext {
   config: ServerConfig;
-  store: () => DuckDbStore;
+  store: () => KauditStore;
   sink: IngestSink;
   auth: TokenAuth;
   metrics: Metrics;

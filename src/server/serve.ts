@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { openDuckDbStore, type DuckDbStore } from '../store/duckdb/index.js';
+import { openStoreAt, type KauditStore } from '../cli/store.js';
+import type { StoreLocation } from '../cli/flags.js';
 import { IngestSink } from '../ingest/sink.js';
 import { ingestTransforms } from '../cli/transforms.js';
 import { applyRetention, configuredRetention, setRetention } from '../store/retention.js';
@@ -19,6 +20,8 @@ import { queryTimezone } from '../cli/flags.js';
 
 export interface ServeOptions {
   dbPath: string;
+  /** The store, when not the DuckDB file `dbPath` (a ClickHouse store: docs/scale-out.md). */
+  location?: StoreLocation;
   config: ServerConfig;
   /** Where log lines go (structured JSON, one per line). */
   logStream?: NodeJS.WritableStream;
@@ -44,9 +47,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     logStream.write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }) + '\n');
   };
   const metrics = createMetrics();
+  const location: StoreLocation = opts.location ?? { kind: 'duckdb', path: dbPath };
+  // Only a DuckDB file has one owning process (the serve.json handshake) and can be deleted under us.
+  const fileStore = location.kind === 'duckdb';
   const open = () =>
-    openDuckDbStore({ path: dbPath, onNotice: (m) => log('info', m), memoryLimit: defaultMemoryLimit() });
-  let store: DuckDbStore = await open();
+    openStoreAt(location, { onNotice: (m) => log('info', m), memoryLimit: defaultMemoryLimit() });
+  let store: KauditStore = await open();
   let ready = true;
   if (config.retention) await setRetention(store, config.retention);
   const transforms = await ingestTransforms({ policy: config.policy, redact: config.redact });
@@ -108,10 +114,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `${config.tls ? 'https' : 'http'}://${host}:${addr.port}`;
   const infoPath = serveInfoPath(dbPath);
-  writeFileSync(infoPath, JSON.stringify({ pid: process.pid, url, token: localToken, db: dbPath }) + '\n', {
-    mode: 0o600,
-  });
-  chmodSync(infoPath, 0o600);
+  if (fileStore) {
+    writeFileSync(infoPath, JSON.stringify({ pid: process.pid, url, token: localToken, db: dbPath }) + '\n', {
+      mode: 0o600,
+    });
+    chmodSync(infoPath, 0o600);
+  }
   log('info', 'kaudit serve started', {
     url,
     db: dbPath,
@@ -134,7 +142,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   let recreating = false;
   const housekeeping = async () => {
     if (recreating) return;
-    if (!existsSync(dbPath)) {
+    if (fileStore && !existsSync(dbPath)) {
       recreating = true;
       ready = false;
       log('warn', 'the store file was deleted while kaudit serve ran; recreating it', { db: dbPath });
@@ -159,7 +167,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     try {
       fileMetrics();
-      metrics.storeBytes.set(store.sizeBytes());
+      metrics.storeBytes.set(await store.sizeBytes());
       metrics.queuedRows.set(sink.pending);
       const newest = await store.newestEventTime();
       if (newest !== null) {
@@ -196,7 +204,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (files) await files.stop();
       await sink.close();
       await store.close();
-      rmSync(infoPath, { force: true });
+      if (fileStore) rmSync(infoPath, { force: true });
       log('info', 'kaudit serve stopped');
     },
   };

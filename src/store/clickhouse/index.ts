@@ -56,7 +56,7 @@ export interface ClickHouseStoreOptions {
   /** ClickHouse cluster name (`--ch-cluster`): replicated local tables + a Distributed table. */
   cluster?: string;
   onNotice?: (message: string) => void;
-  /** How long a failed insert is retried before the batch fails (default 20 s). */
+  /** How long a failed insert is retried before the batch fails (default $KAUDIT_CH_RETRY_MS, else 20 s). */
   retryForMs?: number;
   /** Per-request timeout towards the server (default 300 s). */
   requestTimeoutMs?: number;
@@ -123,6 +123,12 @@ function convert(v: unknown, type: string): unknown {
     return b <= MAX_SAFE && b >= -MAX_SAFE ? Number(b) : b;
   }
   return v;
+}
+
+/** $KAUDIT_CH_RETRY_MS: how long a write waits for an unavailable server (tests, impatient senders). */
+function retryFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const n = Number(env.KAUDIT_CH_RETRY_MS);
+  return env.KAUDIT_CH_RETRY_MS && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 function plainResult(json: { meta: { name: string; type: string }[]; data: unknown[][] }): QueryResult {
@@ -317,7 +323,7 @@ export class ClickHouseStore implements Store {
 
   /** Retries `fn` on transient errors with backoff, for at most `retryForMs`. */
   private async retrying<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + (this.opts.retryForMs ?? 20_000);
+    const deadline = Date.now() + (this.opts.retryForMs ?? retryFromEnv() ?? 20_000);
     let wait = 100;
     for (;;) {
       try {
