@@ -264,6 +264,12 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
     await page.waitForURL(/tab=audit/);
     await reportSettled();
     await assertPanel('change_list', EXPECTED.mesh.change_list, 'mesh tab clicked');
+    // Keyboard: the arrow key moves to the next tab and selects it.
+    await page.keyboard.press('ArrowRight');
+    await page.waitForURL(/tab=operations/);
+    assert.equal(await page.evaluate<string | null>('document.activeElement.textContent'), 'Operation overview');
+    await reportSettled();
+    await assertPanel('per_kind', EXPECTED.mesh.per_kind, 'mesh tab by keyboard');
   });
 
   test('filters change the numbers as worked out by hand, and live in the URL', async (t) => {

@@ -31,6 +31,9 @@ test('formatting then parsing gives the same state back, with only non-default k
   const [path, search] = loc.split('?');
   assert.deepEqual(parseLocation(path, `?${search}`), s);
   assert.equal(formatLocation(DEFAULTS), '/reports');
+  // The alerts history of one rule has its own key, so it never leaks into the search query.
+  const history = parseLocation('/alerts', '?section=history&rule=ack-delete-operations');
+  assert.deepEqual([history.section, history.rule, history.q], ['history', 'ack-delete-operations', '']);
 });
 
 test('an absolute range keeps from/to; a broken one falls back to the 7-day default', () => {

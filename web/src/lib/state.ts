@@ -26,6 +26,8 @@ export interface ViewState {
   view: ResultView;
   /** Alerts page section. */
   section: string;
+  /** Alerts history of one rule (rule id). */
+  rule: string;
 }
 
 export const DEFAULTS: ViewState = {
@@ -42,6 +44,7 @@ export const DEFAULTS: ViewState = {
   p: 1,
   view: 'table',
   section: 'rules',
+  rule: '',
 };
 
 const PAGES: Page[] = ['reports', 'search', 'alerts'];
@@ -57,6 +60,7 @@ const TEXT_KEYS = [
   'resource',
   'q',
   'section',
+  'rule',
 ] as const;
 
 function intOrUndefined(v: string | null): number | undefined {

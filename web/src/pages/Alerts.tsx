@@ -16,6 +16,7 @@ import { cellText } from '../lib/table.js';
 import { formatTime } from '../lib/time.js';
 import { DataTable } from '../components/DataTable.js';
 import { Empty, ErrorNote, Loading } from '../components/Notes.js';
+import { TabList } from '../components/TabList.js';
 
 const SECTIONS = [
   { id: 'rules', title: 'Rules' },
@@ -43,21 +44,14 @@ export function AlertsPage({
   return (
     <div className="alerts">
       <h1>Alerts</h1>
-      <div className="tabs" role="tablist" aria-label="Alerts sections">
-        {SECTIONS.map((s) => (
-          <button
-            key={s.id}
-            role="tab"
-            type="button"
-            aria-selected={s.id === section}
-            onClick={() => navigate({ section: s.id })}
-          >
-            {s.title}
-          </button>
-        ))}
-      </div>
-      {section === 'rules' && <Rules onHistory={(rule) => navigate({ section: 'history', q: rule })} />}
-      {section === 'history' && <History rule={state.q} onClearRule={() => navigate({ q: '' })} />}
+      <TabList
+        tabs={SECTIONS}
+        selected={section}
+        label="Alerts sections"
+        onSelect={(id) => navigate({ section: id })}
+      />
+      {section === 'rules' && <Rules onHistory={(rule) => navigate({ section: 'history', rule })} />}
+      {section === 'history' && <History rule={state.rule} onClearRule={() => navigate({ rule: '' })} />}
       {section === 'messages' && <Messages onChanged={onMessagesChanged} />}
     </div>
   );

@@ -8,6 +8,7 @@ import type { ViewState } from '../lib/state.js';
 import { resolveRange } from '../lib/time.js';
 import { Panel } from '../components/Panel.js';
 import { Empty, ErrorNote, Loading } from '../components/Notes.js';
+import { TabList } from '../components/TabList.js';
 
 /** Resource plurals offered by the picker; any other plural (a CRD) can be typed. */
 const COMMON_RESOURCES = [
@@ -155,31 +156,12 @@ export function ReportsPage({ state, navigate }: { state: ViewState; navigate: N
         {report?.description && <p className="muted">{report.description}</p>}
         <Filters state={state} navigate={navigate} resourceParam={resourceParam ? resource : null} />
         {report && report.tabs.length > 1 && (
-          <div className="tabs" role="tablist" aria-label={`${report.title} tabs`}>
-            {report.tabs.map((t) => (
-              <button
-                key={t.id}
-                role="tab"
-                type="button"
-                aria-selected={t.id === tab?.id}
-                tabIndex={t.id === tab?.id ? 0 : -1}
-                onClick={() => navigate({ tab: t.id })}
-                onKeyDown={(e) => {
-                  const i = report.tabs.findIndex((x) => x.id === tab?.id);
-                  const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
-                  if (!step) return;
-                  const next = report.tabs[(i + step + report.tabs.length) % report.tabs.length];
-                  navigate({ tab: next.id });
-                  (
-                    e.currentTarget.parentElement?.children[report.tabs.indexOf(next)] as
-                      HTMLElement | undefined
-                  )?.focus();
-                }}
-              >
-                {t.title}
-              </button>
-            ))}
-          </div>
+          <TabList
+            tabs={report.tabs}
+            selected={tab?.id}
+            label={`${report.title} tabs`}
+            onSelect={(id) => navigate({ tab: id })}
+          />
         )}
         <div className="toolbar">
           <button type="button" onClick={() => setRefresh((n) => n + 1)} disabled={running}>
