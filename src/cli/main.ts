@@ -12,6 +12,7 @@ import { register as registerSetup } from './setup.js';
 import { register as registerDoctor } from './doctor.js';
 import { register as registerServe } from './serve.js';
 import { register as registerAgent } from './agent.js';
+import { register as registerAlerts } from './alerts.js';
 import { register as registerReport } from './report.js';
 import { UserError } from './errors.js';
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     registerServe,
     registerAgent,
     registerReport,
+    registerAlerts,
   ]) {
     register(program);
   }
