@@ -267,7 +267,10 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
     // Keyboard: the arrow key moves to the next tab and selects it.
     await page.keyboard.press('ArrowRight');
     await page.waitForURL(/tab=operations/);
-    assert.equal(await page.evaluate<string | null>('document.activeElement.textContent'), 'Operation overview');
+    assert.equal(
+      await page.evaluate<string | null>('document.activeElement.textContent'),
+      'Operation overview',
+    );
     await reportSettled();
     await assertPanel('per_kind', EXPECTED.mesh.per_kind, 'mesh tab by keyboard');
   });
@@ -445,6 +448,16 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
       await result.locator('.error', { hasText: 'hours must be' }).waitFor({ timeout: 15_000 });
     }
     await shot('alerts-test');
+
+    // Disable, and the server remembers it across a reload; then enable again.
+    const toggle = row.getByRole('switch');
+    assert.equal(await toggle.getAttribute('aria-checked'), 'true');
+    await toggle.click();
+    await row.locator('[role="switch"][aria-checked="false"]').waitFor({ timeout: 10_000 });
+    await page.reload();
+    await row.locator('[role="switch"][aria-checked="false"]').waitFor({ timeout: 10_000 });
+    await row.getByRole('switch').click();
+    await row.locator('[role="switch"][aria-checked="true"]').waitFor({ timeout: 10_000 });
 
     await page.getByRole('tab', { name: 'History' }).click();
     await page.waitForURL(/section=history/);
