@@ -2,7 +2,7 @@
 // evaluator. Policies are hand-written; the expected findings are worked out by hand from the
 // apiserver's first-match semantics (../shared/spec/k8s-audit.md §1.2) and each rule's `match`.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -286,6 +286,37 @@ describe('kaudit alerts coverage', () => {
       assert.match(text, /Rules that can never fire under /);
       assert.match(text, /falco-attach-exec-pod .*\n {4}policy rule 0 gives level None/);
       assert.match(text, /policy rule 0: level: None; resources: \[pods\/exec, pods\/attach\]/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--config reads the rules directory of alerts.rulesDir: a rule disabled there is not analysed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kaudit-cov-'));
+    try {
+      const rulesDir = join(dir, 'rules');
+      mkdirSync(rulesDir);
+      writeFileSync(
+        join(rulesDir, 'site.yaml'),
+        'rules:\n  - id: sigma-exec-into-container\n    override: { enabled: false }\n',
+      );
+      writeFileSync(join(dir, 'kaudit.yaml'), `alerts:\n  rulesDir: ${JSON.stringify(rulesDir)}\n`);
+      const file = join(dir, 'policy.yaml');
+      writeFileSync(
+        file,
+        'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: None\n    resources: [{group: "", resources: ["pods/exec"]}]\n  - level: RequestResponse\n',
+      );
+      const a = io();
+      await runAlertsCoverage({ policy: file, config: join(dir, 'kaudit.yaml') }, a.io);
+      const report = JSON.parse(a.out.join('')) as { never: string[]; skipped: string[] };
+      assert.ok(report.skipped.includes('sigma-exec-into-container'));
+      assert.ok(!report.never.includes('sigma-exec-into-container'));
+      // Without the config the built-in rule is enabled, and blind under this policy.
+      const b = io();
+      await runAlertsCoverage({ policy: file }, b.io);
+      assert.ok(
+        (JSON.parse(b.out.join('')) as { never: string[] }).never.includes('sigma-exec-into-container'),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,14 +4,17 @@
 // `registerAlertsCoverage(alerts)`.
 import { Command, Option } from 'commander';
 import { alertCoverage, renderCoverage, type CoverageReport } from '../alerts/coverage.js';
-import { loadRuleFiles } from '../alerts/rule.js';
+import { defaultAlertsConfig } from '../alerts/config.js';
+import { loadConfiguredRules } from '../alerts/service.js';
 import { loadCompiledPolicy } from '../policy/index.js';
+import { loadConfigFile, validateConfig } from '../server/config.js';
 import { UserError } from './errors.js';
 import { toJson } from './output.js';
 
 export interface CoverageFlags {
   policy?: string;
   rules?: string[];
+  config?: string;
   format?: string;
   json?: boolean;
   failOn?: 'never' | 'partial' | 'none';
@@ -39,7 +42,10 @@ export async function runAlertsCoverage(flags: CoverageFlags, io: CoverageIO = p
   }
   const { compiled, warnings, label } = loadCompiledPolicy(flags.policy);
   for (const w of warnings) io.err(`warning: ${w.where}: ${w.field}: ${w.message}\n`);
-  const { rules, problems } = await loadRuleFiles(flags.rules ?? []);
+  const alertsConfig = flags.config
+    ? validateConfig(loadConfigFile(flags.config), `the config file ${flags.config}`).alerts
+    : defaultAlertsConfig();
+  const { rules, problems } = await loadConfiguredRules(alertsConfig, flags.rules ?? []);
   const errors = problems.filter((p) => p.severity === 'error');
   for (const p of problems.filter((x) => x.severity === 'warning')) {
     io.err(`warning: ${p.file}${p.rule ? ` (${p.rule})` : ''}: ${p.message}\n`);
@@ -106,7 +112,8 @@ evaluated by kaudit's audit-policy engine, exactly as kube-apiserver would, for 
 users (rules do not name their users). A rule is reported when the policy records those requests at
 level None, below the level the rule needs (Metadata, or Request for rules that read request bodies),
 or omits the stage the rule reads (ResponseStarted for exec). Each finding names the deciding policy
-rule (0-based, as kaudit policy lint does) and what to change.`,
+rule (0-based, as kaudit policy lint does) and what to change. Whether a rule is enabled comes from
+the rule files (an override: { enabled: … } included), not from switches made in the console.`,
     )
     .action(async (flags: CoverageFlags) => {
       const code = await runAlertsCoverage(flags);
