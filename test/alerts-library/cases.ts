@@ -257,6 +257,12 @@ export const CASES: Record<string, RuleCase> = {
     pos: [
       ...falcoSample('create_serviceaccount_kube_system_namespace.json'),
       ...falcoSample('create_serviceaccount_kube_public_namespace.json'),
+      ev('sa-body-name', {
+        verb: 'create',
+        objectRef: { resource: 'serviceaccounts', namespace: 'kube-system', apiVersion: 'v1' },
+        responseStatus: ok201,
+        requestObject: { kind: 'ServiceAccount', metadata: { name: 'backdoor' } },
+      }),
     ],
     neg: [
       ...falcoSample('create_serviceaccount.json'),
@@ -274,6 +280,13 @@ export const CASES: Record<string, RuleCase> = {
     pos: [
       ...falcoSample('modify_cluster_role_node_problem_detector.json'),
       ...falcoSample('delete_cluster_role_kube_aggregator.json'),
+      // A creation names the role in its body only.
+      ev('sys-create', {
+        verb: 'create',
+        objectRef: { resource: 'clusterroles', apiGroup: 'rbac.authorization.k8s.io', apiVersion: 'v1' },
+        responseStatus: ok201,
+        requestObject: { kind: 'ClusterRole', metadata: { name: 'system:evil' }, rules: [] },
+      }),
     ],
     neg: [
       ...falcoSample('delete_clusterrole.json'),

@@ -279,6 +279,23 @@ describe('what a rule reports', () => {
     assert.equal(rows[0].ip, '192.168.99.1');
   });
 
+  test('Attach/Exec Pod joins and decodes the command arguments of the URI', async () => {
+    const rule = library.find((r) => r.id === 'falco-attach-exec-pod')!;
+    const exec = ev('args', {
+      stage: 'ResponseStarted',
+      verb: 'create',
+      requestURI:
+        '/api/v1/namespaces/default/pods/web/exec?command=sh&command=-c&command=id%20-u&container=web&stdout=true',
+      objectRef: { resource: 'pods', subresource: 'exec', namespace: 'default', name: 'web' },
+      responseStatus: { metadata: {}, code: 101 },
+    });
+    const { rows } = await evaluate(rule, [exec]);
+    assert.deepEqual(
+      rows.map((r) => r.command),
+      ['sh -c id -u'],
+    );
+  });
+
   test('the internet-login template counts public first source IPs only', async () => {
     const rule = library.find((r) => r.id === 'ack-internet-login')!;
     const c = CASES['ack-internet-login'];
