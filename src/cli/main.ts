@@ -14,6 +14,7 @@ import { register as registerServe } from './serve.js';
 import { register as registerAgent } from './agent.js';
 import { register as registerAlerts } from './alerts.js';
 import { register as registerReport } from './report.js';
+import { register as registerMigrate } from './migrate.js';
 import { UserError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
     registerAgent,
     registerReport,
     registerAlerts,
+    registerMigrate,
   ]) {
     register(program);
   }

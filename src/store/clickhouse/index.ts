@@ -144,6 +144,19 @@ function nextVersion(): number {
   return versionCounter;
 }
 
+interface EventKey {
+  /** 32 hex digits. */
+  id: string;
+  time: number;
+  cluster: string;
+}
+
+const keyOf = (r: Record<string, unknown>): EventKey => ({
+  id: r._id as string,
+  time: Number(r.__time__),
+  cluster: String(r.cluster),
+});
+
 function batchToken(ids: string[]): string {
   const h = createHash('sha256');
   for (const id of ids) h.update(id);
@@ -396,59 +409,85 @@ export class ClickHouseStore implements Store {
       const seen = new Set<bigint>();
       const unique = rows.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
       unique.sort((a, b) => a.timeUs - b.timeUs);
-      const alreadyStored = await this.retrying('the batch', () => this.storedIds(unique));
-      let pending = unique.filter((r) => !alreadyStored.has(r.id));
-      let converted = await clickHouseRows(pending, receive);
-      let attempt = 0;
-      await this.retrying('the batch', async () => {
-        if (attempt++ > 0) {
-          // The failed request may have been stored anyway: send only what is still missing.
-          const landed = await this.storedIds(pending);
-          if (landed.size) {
-            pending = pending.filter((r) => !landed.has(r.id));
-            const keep = new Set(pending.map((r) => idHex(r.id)));
-            converted = converted.filter((r) => keep.has(r._id as string));
-          }
-        }
-        if (converted.length === 0) return;
-        const settings: Record<string, string | number> = {};
-        if (this.opts.cluster) settings.insert_distributed_sync = 1; // durable on the shards when it returns
-        if (this.capabilities.insertDeduplicationToken) {
-          settings.insert_deduplication_token = batchToken(converted.map((r) => r._id as string));
-        }
-        await this.client.insert({
-          table: this.physicalEvents,
-          values: converted,
-          format: 'JSONEachRow',
-          clickhouse_settings: settings,
-        });
-      });
-      const stored = unique.length - alreadyStored.size;
+      const keys = unique.map((r) => ({ id: idHex(r.id), time: r.time, cluster: r.cluster }));
+      const known = await this.retrying('the batch', () => this.storedIds(keys));
+      // Only new events are converted (a re-import is mostly known events).
+      await this.insertOnce(
+        await clickHouseRows(
+          unique.filter((r) => !known.has(idHex(r.id))),
+          receive,
+        ),
+      );
+      const alreadyStored = new Set([...known].map(idFromHex));
+      const stored = unique.length - known.size;
       return { stored, duplicates: rows.length - stored, alreadyStored };
     });
   }
 
-  /** Identities of `rows` already stored (read in the batch's time range and clusters). */
-  private async storedIds(rows: IngestRow[]): Promise<Set<bigint>> {
-    const found = new Set<bigint>();
-    if (rows.length === 0) return found;
+  /**
+   * Copies typed rows (every catalogue column, `_id` as hex, as read from another store) keeping
+   * their receive time: `kaudit migrate`. Exactly once like ingest.
+   */
+  async copyRows(rows: Record<string, unknown>[]): Promise<{ stored: number; duplicates: number }> {
+    return this.serial(async () => {
+      const seen = new Set<string>();
+      const unique = rows.filter((r) =>
+        seen.has(r._id as string) ? false : (seen.add(r._id as string), true),
+      );
+      const known = await this.retrying('the copied rows', () => this.storedIds(unique.map(keyOf)));
+      await this.insertOnce(unique.filter((r) => !known.has(r._id as string)));
+      return { stored: unique.length - known.size, duplicates: rows.length - unique.length + known.size };
+    });
+  }
+
+  /**
+   * Inserts rows none of which was stored when checked, retrying while the server is away. Before
+   * each retry the check runs again: a request that failed on our side may have been stored.
+   */
+  private async insertOnce(rows: Record<string, unknown>[]): Promise<void> {
+    let pending = rows;
+    let attempt = 0;
+    await this.retrying('the batch', async () => {
+      if (attempt++ > 0 && pending.length) {
+        const landed = await this.storedIds(pending.map(keyOf));
+        if (landed.size) pending = pending.filter((r) => !landed.has(r._id as string));
+      }
+      if (pending.length === 0) return;
+      const settings: Record<string, string | number> = {};
+      if (this.opts.cluster) settings.insert_distributed_sync = 1; // durable on the shards when it returns
+      if (this.capabilities.insertDeduplicationToken) {
+        settings.insert_deduplication_token = batchToken(pending.map((r) => r._id as string));
+      }
+      await this.client.insert({
+        table: this.physicalEvents,
+        values: pending,
+        format: 'JSONEachRow',
+        clickhouse_settings: settings,
+      });
+    });
+  }
+
+  /** Hex identities among `keys` already stored (read in their time range and clusters). */
+  private async storedIds(keys: EventKey[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    if (keys.length === 0) return found;
     let min = Infinity;
     let max = -Infinity;
     const clusters = new Set<string>();
-    for (const r of rows) {
-      min = Math.min(min, r.time);
-      max = Math.max(max, r.time);
-      clusters.add(r.cluster);
+    for (const k of keys) {
+      min = Math.min(min, k.time);
+      max = Math.max(max, k.time);
+      clusters.add(k.cluster);
     }
     // Chunks keep each statement well inside max_query_size (raised for the IN list).
-    for (let i = 0; i < rows.length; i += 20_000) {
-      const ids = rows.slice(i, i + 20_000).map((r) => `'${idHex(r.id)}'`);
+    for (let i = 0; i < keys.length; i += 20_000) {
+      const ids = keys.slice(i, i + 20_000).map((k) => `'${k.id}'`);
       const sql = `SELECT _id FROM ${this.physicalEvents}
         WHERE cluster IN (${[...clusters].map(quoteString).join(', ')})
           AND __time__ BETWEEN ${Math.floor(min)} AND ${Math.ceil(max)}
           AND _id IN (${ids.join(',')})`;
       const res = await this.rows<{ _id: string }>(sql, { max_query_size: sql.length + 1024 });
-      for (const r of res) found.add(idFromHex(r._id));
+      for (const r of res) found.add(r._id);
     }
     return found;
   }
