@@ -759,6 +759,189 @@ export const CASES: ParityCase[] = [
     pushdown: true,
   },
 
+  // ---- the rest of the function catalogue (every function appears in some case: parity.test.ts)
+  {
+    name: 'statistics aggregates',
+    // codes 200, 403, 404, 500: mean 376.75, squared deviations sum 47862.75.
+    query: `* | select var_pop("responseStatus.code"), var_samp("responseStatus.code"), variance("responseStatus.code"), stddev_pop("responseStatus.code"), stddev_samp("responseStatus.code"), stddev("responseStatus.code"), geometric_mean("responseStatus.code"), array_sort(array_agg(verb))`,
+    ctx: D,
+    expect: [
+      [
+        11965.6875,
+        15954.25,
+        15954.25,
+        Math.sqrt(11965.6875),
+        Math.sqrt(15954.25),
+        Math.sqrt(15954.25),
+        Math.pow(200 * 403 * 404 * 500, 0.25),
+        ['create', 'delete', 'get', 'get'],
+      ],
+    ],
+    pushdown: true,
+  },
+  {
+    name: 'window functions: dense_rank, percent_rank, ntile, first/last/nth value',
+    query: `* | select auditID, dense_rank() over (order by "user.username"), percent_rank() over (order by "user.username"), ntile(2) over (order by auditID), first_value(auditID) over (order by __time__), last_value(auditID) over (order by __time__ rows between unbounded preceding and unbounded following), nth_value(auditID, 2) over (order by __time__ rows between unbounded preceding and unbounded following) order by auditID`,
+    ctx: D,
+    // usernames: alice E1 E3, bob E2, carol E4 → dense 1 2 1 3, percent (rank-1)/3 = 0, 2/3, 0, 1.
+    expect: [
+      ['E1', 1, 0, 1, 'E1', 'E4', 'E2'],
+      ['E2', 2, 2 / 3, 1, 'E1', 'E4', 'E2'],
+      ['E3', 1, 0, 2, 'E1', 'E4', 'E2'],
+      ['E4', 3, 1, 2, 'E1', 'E4', 'E2'],
+    ],
+    pushdown: true,
+  },
+  {
+    name: 'cume_dist (finished in DuckDB)',
+    query: `* | select auditID, cume_dist() over (order by "user.username") order by auditID`,
+    ctx: D,
+    expect: [
+      ['E1', 0.5],
+      ['E2', 0.75],
+      ['E3', 0.5],
+      ['E4', 1],
+    ],
+    pushdown: false,
+  },
+  {
+    name: 'current time functions',
+    query: `* | select current_timezone(), now() > timestamp '2024-01-01 00:00:00', current_timestamp > timestamp '2024-01-01 00:00:00', localtimestamp > timestamp '2024-01-01 00:00:00', current_date > date '2024-01-01', length(current_time) limit 1`,
+    ctx: SH,
+    expect: [['Asia/Shanghai', true, true, true, true, 8]],
+    pushdown: true,
+  },
+  {
+    name: 'ISO 8601 and more calendar parts',
+    // 2020-06-17T06:07:47.123Z = 14:07:47.123 in Shanghai, ISO week 25, Wednesday (3), day 169.
+    query: `* | select from_iso8601_timestamp('2020-06-17T06:07:47Z'), from_iso8601_date('2020-06-17'), to_iso8601(from_unixtime(1592374067)), week_of_year(1592374067), day_of_month(1592374067), dow(1592374067), doy(1592374067), millisecond(from_unixtime(1592374067.123)) limit 1`,
+    ctx: SH,
+    expect: [['2020-06-17 14:07:47', '2020-06-17', '2020-06-17T14:07:47.000', 25, 17, 3, 169, 123]],
+    pushdown: true,
+  },
+  {
+    name: 'regexp_extract_all and regexp_split (finished in DuckDB)',
+    query: `* | select regexp_extract_all('a1b22c333', '\\d+'), regexp_split('a1b22c', '\\d+') limit 1`,
+    ctx: D,
+    expect: [
+      [
+        ['1', '22', '333'],
+        ['a', 'b', 'c'],
+      ],
+    ],
+    pushdown: false,
+  },
+  {
+    name: 'json_parse (finished in DuckDB)',
+    query: `* | select json_format(json_parse('[1, 2, 3]')) limit 1`,
+    ctx: D,
+    expect: [['[1,2,3]']],
+    pushdown: false,
+  },
+  {
+    name: 'trims, substring, position, hashes, hex',
+    query: `* | select ltrim('  a '), rtrim('  a '), substring('hello', 2), position('b', 'abc'), sha256('a'), to_hex('kz') limit 1`,
+    ctx: D,
+    expect: [
+      ['a ', '  a', 'ello', 2, 'ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb', '6B7A'],
+    ],
+    pushdown: true,
+  },
+  {
+    name: 'codepoint, edit distances, URL coding (finished in DuckDB)',
+    query: `* | select codepoint('A'), levenshtein_distance('kitten', 'sitting'), hamming_distance('abc', 'abd'), url_decode('a%20b'), url_encode('a b') limit 1`,
+    ctx: D,
+    expect: [[65, 3, 1, 'a b', 'a%20b']],
+    pushdown: false,
+  },
+  {
+    name: 'more math',
+    query: `* | select ceiling(1.2), cbrt(27), power(2, 3), exp(0), log2(8), pi(), e(), radians(180), degrees(pi()), sin(0), cos(0), tan(0), asin(1), acos(1), atan(1), atan2(1, 1), is_nan(nan()), is_finite(1.0), is_infinite(infinity()), rand() >= 0 and random() < 1 limit 1`,
+    ctx: D,
+    expect: [
+      [
+        2,
+        3,
+        8,
+        1,
+        3,
+        Math.PI,
+        Math.E,
+        Math.PI,
+        180,
+        0,
+        1,
+        0,
+        Math.PI / 2,
+        0,
+        Math.PI / 4,
+        Math.PI / 4,
+        true,
+        true,
+        true,
+        true,
+      ],
+    ],
+    pushdown: true,
+  },
+  {
+    name: 'if and try',
+    query: `* | select auditID, if(verb = 'get', 'read', 'write'), if(verb = 'get', 1) from log order by auditID limit 2`,
+    ctx: D,
+    expect: [
+      ['E1', 'read', 1],
+      ['E2', 'write', null],
+    ],
+    pushdown: true,
+  },
+  {
+    name: 'try and typeof (finished in DuckDB)',
+    query: `* | select try(cast('x' as bigint)), typeof(verb) limit 1`,
+    ctx: D,
+    pushdown: false,
+  },
+  {
+    name: 'arrays and maps',
+    query: `* | select cardinality(array[1, 2, 3]), contains(array[1, 2], 2), element_at(array[1, 2], 5), element_at(array[1, 2], 1), array_join(array['a', 'b'], '-'), array_max(array[3, 1, 2]), array_min(array[3, 1, 2]), array_position(array['a', 'b'], 'b'), array_sort(array[3, 1, 2]), slice(array[1, 2, 3, 4], 2, 2), array[1, 2][3] limit 1`,
+    ctx: D,
+    expect: [[3, true, null, 1, 'a-b', 3, 1, 2, [1, 2, 3], [2, 3], null]],
+    pushdown: true,
+  },
+  {
+    name: 'map keys and values of a histogram',
+    query: `* | select array_sort(map_keys(h)), array_sort(map_values(h)), element_at(h, 'get'), cardinality(h) from (select histogram(verb) as h from log)`,
+    ctx: D,
+    expect: [[['create', 'delete', 'get'], [1, 1, 2], 2, 3]],
+    pushdown: true,
+  },
+  {
+    name: 'array_distinct and sequence (finished in DuckDB)',
+    query: `* | select array_sort(array_distinct(array[3, 1, 3])), sequence(1, 3) limit 1`,
+    ctx: D,
+    expect: [
+      [
+        [1, 3],
+        [1, 2, 3],
+      ],
+    ],
+    pushdown: false,
+  },
+  {
+    name: 'IP subnet functions (finished in DuckDB)',
+    query: `* | select ip_prefix('192.168.1.7', 24), ip_subnet_min('192.168.1.0/24'), ip_subnet_max('192.168.1.0/24'), ip_subnet_range('192.168.1.0/24'), is_subnet_of('192.168.0.0/16', '192.168.1.7'), is_prefix_subnet_of('192.168.0.0/16', '192.168.1.0/24') limit 1`,
+    ctx: D,
+    expect: [
+      ['192.168.1.0/24', '192.168.1.0', '192.168.1.255', ['192.168.1.0', '192.168.1.255'], true, true],
+    ],
+    pushdown: false,
+  },
+  {
+    name: 'IP geography functions (finished in DuckDB)',
+    query: `* | select ip_to_country_code(ip), ip_to_geo(ip), ip_to_city_geo(ip), ip_to_country(ip), ip_to_province(ip), ip_to_city(ip), ip_to_provider(ip), security_check_ip(ip) from (select json_array_get(sourceIPs, 0) as ip from log) order by ip`,
+    ctx: D,
+    pushdown: false,
+  },
+
   // ---- the documents' queries, verbatim
   {
     name: 'document: exec query (Chinese)',

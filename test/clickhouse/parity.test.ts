@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { FUNCTIONS } from '../../src/query/functions.js';
 import { compileQuery } from '../../src/query/index.js';
 import type { QueryResult, Store } from '../../src/store/store.js';
 import { openDuckDbStore, type DuckDbStore } from '../../src/store/duckdb/index.js';
@@ -114,6 +115,16 @@ describe('ClickHouse dialect parity on chdb (current ClickHouse)', () => {
       FIXTURES.reduce((n, f) => n + f.events.length, 0),
     );
     assert.deepEqual(c.rows, d.rows);
+  });
+
+  test('every function of the catalogue is called by some case', () => {
+    const text = CASES.map((c) => c.query.toLowerCase()).join('\n');
+    // The SQL-standard time functions are keywords, called without parentheses.
+    const keywords = new Set(['current_timestamp', 'localtimestamp', 'current_date', 'current_time']);
+    const missing = Object.keys(FUNCTIONS).filter(
+      (n) => !new RegExp(keywords.has(n) ? `\\b${n}\\b` : `\\b${n}\\s*\\(`).test(text),
+    );
+    assert.deepEqual(missing, []);
   });
 
   for (const c of CASES) {

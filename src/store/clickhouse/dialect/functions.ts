@@ -171,6 +171,8 @@ interface AggregateCall {
   args: string[];
   /** A condition of its own (the -If combinator), ANDed with a FILTER clause. */
   cond?: string;
+  /** An expression around the aggregate (geometric_mean = exp(avg(ln x))). */
+  wrap?: (aggregate: string) => string;
 }
 
 const AGGREGATES: Record<string, (call: FuncCall, a: string[]) => AggregateCall> = {
@@ -229,7 +231,7 @@ const AGGREGATES: Record<string, (call: FuncCall, a: string[]) => AggregateCall>
   variance: (_c, a) => ({ name: 'varSamp', args: [a[0]] }),
   var_samp: (_c, a) => ({ name: 'varSamp', args: [a[0]] }),
   var_pop: (_c, a) => ({ name: 'varPop', args: [a[0]] }),
-  geometric_mean: (_c, a) => ({ name: 'avg', args: [`log(${a[0]})`] }),
+  geometric_mean: (_c, a) => ({ name: 'avg', args: [`log(${a[0]})`], wrap: (x) => `exp(${x})` }),
 };
 
 const SIMPLE_WINDOWS: Record<string, string> = {
@@ -512,8 +514,8 @@ export function renderFunction(call: FuncCall, r: ClickHouseRenderer): string {
       aggArgs.push(conds.join(' AND '));
     }
     const params = agg.params ? `(${agg.params.join(', ')})` : '';
-    const sql = `${name}${params}(${aggArgs.join(', ')})`;
-    return call.over ? `${sql} OVER ${r.window(call.over)}` : sql;
+    const sql = `${name}${params}(${aggArgs.join(', ')})${call.over ? ` OVER ${r.window(call.over)}` : ''}`;
+    return agg.wrap ? agg.wrap(sql) : sql;
   }
   if (call.name === 'lag' || call.name === 'lead') {
     if (!call.over) throw new NotPushable(`${call.name} without OVER`);
@@ -525,7 +527,14 @@ export function renderFunction(call: FuncCall, r: ClickHouseRenderer): string {
   }
   if (SIMPLE_WINDOWS[call.name]) {
     if (!call.over) throw new NotPushable(`${call.name} without OVER`);
-    return `${SIMPLE_WINDOWS[call.name]}(${args.join(', ')}) OVER ${r.window(call.over)}`;
+    // ntile's bucket count and nth_value's position must be unsigned there.
+    const fnArgs =
+      call.name === 'ntile'
+        ? [`toUInt64(${args[0]})`]
+        : call.name === 'nth_value'
+          ? [args[0], `toUInt64(${args[1]})`]
+          : args;
+    return `${SIMPLE_WINDOWS[call.name]}(${fnArgs.join(', ')}) OVER ${r.window(call.over)}`;
   }
   const sql = SCALARS[call.name](call, args, r);
   if (call.over) throw new NotPushable(`${call.name} with OVER`);
