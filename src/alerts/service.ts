@@ -1,7 +1,8 @@
 // The alert scheduler inside `kaudit serve`: loads the rules (built-ins + alerts.rulesDir), and
 // every second starts the evaluations that are due. One rule's evaluations never overlap (a run
 // still going when the next is due makes that one skip); queries stop at alerts.queryTimeout.
-// Enable/disable set through the API is read from the store at every tick.
+// Enable/disable set through the API is read from the store at every tick. At most a few rules
+// evaluate at once, so 70 rules due on the same minute do not all query the store together.
 import type { Store } from '../store/store.js';
 import type { AlertsConfig } from './config.js';
 import { evaluateRule, type EngineDeps, type Log } from './engine.js';
@@ -19,6 +20,8 @@ export interface AlertServiceOptions {
   /** unix seconds */
   now?: () => number;
   tickMs?: number;
+  /** Evaluations running at once (the rest wait for the next tick; default 4). */
+  maxConcurrent?: number;
   /** Extra rule files or directories (tests). */
   rulePaths?: string[];
   builtins?: boolean;
@@ -110,6 +113,7 @@ export class AlertService {
       const enabled = await effectiveEnabled(this.state, this.rules);
       const states = this.due.size < this.rules.length ? await this.state.allStates() : new Map();
       for (const rule of this.rules) {
+        if (this.running.size >= (this.opts.maxConcurrent ?? 4)) break;
         if (!enabled.get(rule.id) || this.running.has(rule.id)) continue;
         let due = this.due.get(rule.id);
         if (due === undefined) {

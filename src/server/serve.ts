@@ -137,7 +137,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         log,
       })
     : null;
-  if (alerts) await alerts.start();
+  // Loading and compiling the rules takes a moment: do not hold up the server's start for it.
+  const alertsStarted = alerts
+    ?.start()
+    .catch((e: Error) => log('error', 'alerts failed to start', { error: e.message }));
 
   let recreating = false;
   const housekeeping = async () => {
@@ -200,7 +203,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       clearInterval(houseTimer);
       clearInterval(retentionTimer);
       await app.close();
-      if (alerts) await alerts.stop();
+      if (alerts) await alertsStarted?.then(() => alerts.stop());
       if (files) await files.stop();
       await sink.close();
       await store.close();

@@ -187,3 +187,64 @@ test('kaudit alerts: test, run --once with a crash mid-delivery, history, list, 
   const help = kaudit(['alerts', 'test', '--help']);
   assert.match(help.stdout, /Examples:\n {2}kaudit alerts test ack-exec-into-container/);
 });
+
+test('kaudit alerts on a store owned by kaudit serve: list/test/history go through its API, run --once refuses', async () => {
+  const { startServer } = await import('../../src/server/serve.js');
+  const { validateConfig } = await import('../../src/server/config.js');
+  const dir = mkdtempSync(join(tmpdir(), 'kaudit-alerts-served-'));
+  const db = join(dir, 'k.duckdb');
+  const server = await startServer({
+    dbPath: db,
+    config: validateConfig(
+      { port: 0, webhook: { enabled: true }, alerts: { enabled: false } },
+      'test config',
+    ),
+    logStream: { write: () => true } as unknown as NodeJS.WritableStream,
+  });
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    const post = await fetch(`${server.url}/audit/webhook`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'EventList',
+        apiVersion: 'audit.k8s.io/v1',
+        items: [execEvent('exec-s', 'sam', now - 120)],
+      }),
+    });
+    assert.equal(post.status, 200);
+    const list = await kauditAsync(['alerts', 'list', '--db', db, '--format', 'json']);
+    assert.equal(list.status, 0, list.stderr);
+    assert.ok(JSON.parse(list.stdout).some((r: { id: string }) => r.id === 'ack-public-network-probe'));
+    const tested = await kauditAsync([
+      'alerts',
+      'test',
+      'ack-exec-into-container',
+      '--db',
+      db,
+      '--since',
+      '1h',
+      '--format',
+      'json',
+    ]);
+    assert.equal(tested.status, 0, tested.stderr);
+    assert.deepEqual(
+      JSON.parse(tested.stdout).fired.map((f: { group: Record<string, string> }) => f.group),
+      [{ 'Event ID': 'exec-s' }],
+    );
+    const hist = await kauditAsync(['alerts', 'history', '--db', db, '--format', 'json']);
+    assert.equal(hist.status, 0, hist.stderr);
+    assert.deepEqual(JSON.parse(hist.stdout), []);
+    const run = await kauditAsync(['alerts', 'run', '--once', '--db', db]);
+    assert.equal(run.status, 1);
+    assert.match(
+      run.stderr,
+      /^kaudit: the store is owned by kaudit serve \(pid \d+, http:\/\/127\.0\.0\.1:\d+\), which already evaluates the rules on their schedules; stop it to run them once from here\n$/,
+    );
+    const withRules = await kauditAsync(['alerts', 'list', '--db', db, '--rules', dir]);
+    assert.equal(withRules.status, 1);
+    assert.match(withRules.stderr, /drop --rules/);
+  } finally {
+    await server.close();
+  }
+});
