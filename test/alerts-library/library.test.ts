@@ -225,7 +225,7 @@ describe('the detection library covers the spec', () => {
 });
 
 test('docs/alerts-library.md lists every library rule with its name, severity, level and state', () => {
-  const doc = readFileSync(new URL('../../docs/alerts-library.md', import.meta.url), 'utf8');
+  const doc = readFileSync(join(process.cwd(), 'docs', 'alerts-library.md'), 'utf8');
   const rows = new Map<string, string[]>();
   for (const line of doc.split('\n')) {
     const m = /^\| `([a-z0-9-]+)` \| (.+) \|$/.exec(line);
