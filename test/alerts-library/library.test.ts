@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { evaluateCondition, parseCondition } from '../../src/alerts/condition.js';
 import { loadRuleFiles, type Rule } from '../../src/alerts/rule.js';
+import { renderTemplate, templateNames } from '../../src/alerts/template.js';
 import type { AuditEvent } from '../../src/event/types.js';
 import { runQuery } from '../../src/query/run.js';
 import { addEvents, storeWithEvents } from '../../src/store/duckdb/testing.js';
@@ -293,6 +294,32 @@ describe('what a rule reports', () => {
     assert.deepEqual(
       rows.map((r) => r.command),
       ['sh -c id -u'],
+    );
+  });
+
+  test('every annotation placeholder names an output column of the rule, so no message has holes', () => {
+    const builtins = ['__count__', 'alert_name', 'alert_id', 'severity', 'fire_time', 'status'];
+    for (const r of library) {
+      const columns = r.columns[0] ?? [];
+      for (const text of [r.annotations.title, r.annotations.desc]) {
+        for (const name of templateNames(text)) {
+          assert.ok(
+            columns.includes(name) || builtins.includes(name),
+            `${r.id}: \${${name}} is not a column of its query`,
+          );
+        }
+      }
+    }
+  });
+
+  test('a privileged-pod alert message from the real Falco event', async () => {
+    const rule = library.find((r) => r.id === 'falco-create-privileged-pod')!;
+    const { rows } = await evaluate(rule, CASES['falco-create-privileged-pod'].pos.slice(0, 1));
+    assert.equal(rows.length, 1);
+    // create_nginx_pod_privileged.json: the replicaset controller creates nginx-deployment-5cdcc99dbf-rgw6z.
+    assert.equal(
+      renderTemplate(rule.annotations.desc, rows[0]),
+      'system:serviceaccount:kube-system:replicaset-controller created pod default/nginx-deployment-5cdcc99dbf-rgw6z with a privileged container (images nginx) from ::1, audit ID a362d22b-db3c-4590-9505-23782f12925f',
     );
   });
 
