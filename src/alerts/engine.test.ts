@@ -362,3 +362,46 @@ test('testRule shows what would fire and sends nothing', async () => {
     await store.close();
   }
 });
+
+test('a slow query is stopped at the query timeout and recorded as the evaluation error', async () => {
+  const store = await storeWithEvents(
+    Array.from({ length: 200 }, (_, i) => deleteEvent(`d${i}`, AT - 60 - i)),
+  );
+  const rx = await startReceiver();
+  try {
+    const rule = await deleteRule();
+    // 200^5 combinations: far longer than the 300 ms allowed
+    const slow = { ...rule, queries: ['* | select count(*) as n from log a, log b, log c, log d, log e'] };
+    const d = deps(store, rx, { queryTimeoutMs: 300 });
+    const started = Date.now();
+    const r = await evaluateRule(slow, d, AT);
+    assert.ok(Date.now() - started < 10_000);
+    assert.match(r.error ?? '', /longer than 300 ms/);
+    const [h] = await d.state.history({ ruleId: rule.id });
+    assert.equal(h.status, 'error');
+    assert.equal(rx.requests.length, 0);
+  } finally {
+    await rx.close();
+    await store.close();
+  }
+});
+
+test('threshold 2 through the engine: pending after one match, notified after the second, resolved later', async () => {
+  const rule = await deleteRule('    threshold: 2\n');
+  const store = await storeWithEvents([deleteEvent('d1', AT - 60)]);
+  const rx = await startReceiver();
+  try {
+    const d = deps(store, rx);
+    const first = await evaluateRule(rule, d, AT);
+    assert.deepEqual([first.pending, first.firing, rx.requests.length], [1, 0, 0]);
+    const second = await evaluateRule(rule, d, AT + 60);
+    assert.deepEqual([second.pending, second.firing, rx.requests.length], [0, 1, 1]);
+    // window [t-10m, t): at AT+600 the event (AT-60) is outside → resolved, notified
+    await evaluateRule(rule, d, AT + 600);
+    assert.equal(rx.requests.length, 2);
+    assert.equal(JSON.parse(rx.requests[1].body).status, 'resolved');
+  } finally {
+    await rx.close();
+    await store.close();
+  }
+});
