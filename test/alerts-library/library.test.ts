@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { evaluateCondition, parseCondition } from '../../src/alerts/condition.js';
+import { matchGroups, runRuleQueries } from '../../src/alerts/evaluate.js';
 import { loadRuleFiles, type Rule } from '../../src/alerts/rule.js';
 import { renderTemplate, templateNames } from '../../src/alerts/template.js';
 import type { AuditEvent } from '../../src/event/types.js';
@@ -138,6 +138,8 @@ interface Outcome {
   rows: Record<string, unknown>[];
   /** True when some row fires the rule's condition. */
   fires: boolean;
+  /** The alert groups that fire (`{auditID: …}` for a per-event rule, `{}` for a counting rule). */
+  groups: Record<string, unknown>[];
 }
 
 /**
@@ -147,23 +149,26 @@ interface Outcome {
 let shared: DuckDbStore | undefined;
 let clusterSeq = 0;
 
-/** Runs a rule's queries over `events` (their own time range) and evaluates its condition on the first. */
+/**
+ * Runs a rule over `events` (their own time range) the way the alert engine evaluates it: its
+ * queries (first 100 rows each), its condition per row, one group per `groupBy` value.
+ */
 async function evaluate(rule: Rule, events: AuditEvent[]): Promise<Outcome> {
-  if (events.length === 0) return { rows: [], fires: false };
+  if (events.length === 0) return { rows: [], fires: false, groups: [] };
   shared ??= await storeWithEvents([]);
+  const store = shared;
   const cluster = `case-${++clusterSeq}`;
-  await addEvents(shared, events, { cluster });
+  await addEvents(store, events, { cluster });
   const times = events.map(eventTime);
-  const ctx = { from: Math.min(...times) - 60, to: Math.max(...times) + 60, timezone: 'UTC', cluster };
-  const outs = [];
-  for (const q of rule.queries) outs.push(await runQuery(shared, q, ctx));
-  const out = outs[0];
-  const rows =
-    out.kind === 'sql'
-      ? out.rows.slice(0, 100).map((r) => Object.fromEntries(out.columns.map((c, i) => [c.name, r[i]])))
-      : out.events.slice(0, 100);
-  const cond = parseCondition(rule.condition);
-  return { rows, fires: rows.some((r) => evaluateCondition(cond, [r])) };
+  const range = { from: Math.min(...times) - 60, to: Math.max(...times) + 60 };
+  const results = await runRuleQueries(
+    rule,
+    (q, ctx) => runQuery(store, q, { ...ctx, cluster }),
+    range,
+    'UTC',
+  );
+  const groups = matchGroups(rule, results);
+  return { rows: results[0].rows, fires: groups.length > 0, groups: groups.map((g) => g.group) };
 }
 
 after(async () => {
@@ -172,6 +177,7 @@ after(async () => {
 
 const auditIds = (events: AuditEvent[]) => [...new Set(events.map((e) => e.auditID))].sort();
 const rowIds = (rows: Record<string, unknown>[]) => [...new Set(rows.map((r) => String(r.auditID)))].sort();
+const groupIds = (o: Outcome) => o.groups.map((g) => String(g.auditID)).sort();
 
 describe('the detection library covers the spec', () => {
   test('every Falco k8saudit rule of detections.md §2.1 is a falco- rule with its priority, level and default state', () => {
@@ -259,8 +265,9 @@ describe('each rule fires on its positive and not on its negative', () => {
         `${id} does not fire on its negative (rows: ${JSON.stringify(neg.rows)})`,
       );
       if (rule.groupBy.includes('auditID')) {
-        // One alert per event: exactly the positive events are reported, also when mixed with the negatives.
         const both = await evaluate(rule, [...c.pos, ...c.neg]);
+        // One alert per event: exactly the positive events fire, also when mixed with the negatives.
+        assert.deepEqual(groupIds(both), auditIds(c.pos));
         assert.deepEqual(rowIds(both.rows), auditIds(c.pos));
       }
     });
@@ -382,7 +389,7 @@ describe('user rule files extend the library', () => {
       podCreate('allowed', podBody({ web: 'nginx:1.27', api: 'registry.example.com/team/api@sha256:abc' })),
       podCreate('mixed', podBody({ web: 'nginx', miner: 'docker.io/evil/miner:latest' })),
     ];
-    assert.deepEqual(rowIds((await evaluate(rule, events)).rows), ['mixed']);
+    assert.deepEqual(groupIds(await evaluate(rule, events)), ['mixed']);
   });
 
   test('a redefined user_known_exec_pod_activities macro silences Attach/Exec Pod for that namespace', async () => {
@@ -398,10 +405,9 @@ describe('user rule files extend the library', () => {
         objectRef: { resource: 'pods', subresource: 'exec', namespace: ns, name: 'web' },
         responseStatus: { metadata: {}, code: 101 },
       });
-    assert.deepEqual(
-      rowIds((await evaluate(rule, [exec('sandbox', 'sandbox'), exec('prod', 'prod')])).rows),
-      ['prod'],
-    );
+    assert.deepEqual(groupIds(await evaluate(rule, [exec('sandbox', 'sandbox'), exec('prod', 'prod')])), [
+      'prod',
+    ]);
   });
 
   test('an appended exception suppresses the matching events of a built-in rule', async () => {
@@ -428,6 +434,6 @@ describe('user rule files extend the library', () => {
       list('backup-dev', 'backup', 'dev'),
       list('eve-prod', 'eve', 'prod'),
     ];
-    assert.deepEqual(rowIds((await evaluate(rule, events)).rows), ['backup-dev', 'eve-prod']);
+    assert.deepEqual(groupIds(await evaluate(rule, events)), ['backup-dev', 'eve-prod']);
   });
 });
