@@ -134,8 +134,12 @@ async function listLength(n: number): Promise<void> {
       undefined,
       { timeout: 10_000 },
     );
-  } catch {
-    assert.equal(await page.locator('ol.loglist > li').count(), n, 'requests in the log list');
+  } catch (e) {
+    assert.equal(
+      await page.locator('ol.loglist > li').count(),
+      n,
+      `requests in the log list (${(e as Error).message.split('\n')[0]})`,
+    );
   }
 }
 
@@ -411,7 +415,7 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
     await page
       .locator('[data-testid="total"]', { hasText: '6 matching events' })
       .waitFor({ timeout: 10_000 });
-    assert.equal(await page.locator('ol.loglist > li').count(), 3);
+    await listLength(3);
   });
 
   test('alerts page: rules, a test run against the last N hours, history and messages', async (t) => {
