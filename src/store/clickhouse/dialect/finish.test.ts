@@ -79,7 +79,7 @@ test('more server rows than the cap is refused in one sentence with advice', asy
   const capped = JSON.stringify({ ...p, maxRows: 2 });
   await assert.rejects(
     executePlannedSql(`/* kaudit:finish-in-duckdb */\n${capped}`, serverWith(ROWS)),
-    /matches more than 2 events; narrow the time range or the search, or raise KAUDIT_CH_FINISH_MAX_ROWS/,
+    /its search matches more than 2 rows; narrow the time range or the search, or raise KAUDIT_CH_FINISH_MAX_ROWS/,
   );
 });
 
@@ -91,4 +91,36 @@ test('a pushdown statement goes to the server unchanged', async () => {
   });
   assert.deepEqual(seen, ['SELECT 1']);
   assert.deepEqual(out.rows, [[1]]);
+});
+
+test('pushed subqueries are loaded as tables with DuckDB types; the statement runs over them', async () => {
+  const current = clickHouseDialect({ version: '26.7.2.1' });
+  const sql = compileQuery(
+    `* | select from_unixtime(t - t % 3600) as hour, ip_to_domain(ip) as d, n, n / 2 as half from (select json_array_get(sourceIPs, 0) as ip, min(__time__) as t, count(*) as n from log group by ip) order by n desc`,
+    { timezone: 'UTC' },
+    current,
+  ).sql;
+  const seen: string[] = [];
+  // The server's answer to the subquery, in ClickHouse's converted form (count() is UInt64).
+  const out = await executePlannedSql(sql, async (s) => {
+    seen.push(s);
+    return {
+      columns: [
+        { name: 'ip', type: 'VARCHAR' },
+        { name: 't', type: 'BIGINT' },
+        { name: 'n', type: 'UBIGINT' },
+      ],
+      rows: [
+        ['10.0.0.1', 1714557600, 3],
+        ['203.0.113.7', 1714559400, 5],
+      ],
+    };
+  });
+  assert.equal(seen.length, 1, 'one server query: the subquery; no event rows');
+  assert.match(seen[0], /GROUP BY/);
+  // 1714559400 = 2024-05-01 10:30 UTC → hour 10:00; 5 / 2 = 2 (integer division); 3 / 2 = 1.
+  assert.deepEqual(out.rows, [
+    ['2024-05-01 10:00:00', 'internet', 5, 2],
+    ['2024-05-01 10:00:00', 'intranet', 3, 1],
+  ]);
 });

@@ -12,7 +12,6 @@ import { defaultMemoryLimit, withQueryTimeout } from '../../duckdb/sandbox.js';
 import { convertValue } from '../../duckdb/values.js';
 import type { QueryOptions, QueryResult } from '../../store.js';
 import { decodePlan, type QueryPlan } from './plan.js';
-import { quoteIdent } from './quote.js';
 
 /** Runs one SELECT on the ClickHouse server (with the sandbox settings) and converts its result. */
 export type ServerQuery = (sql: string) => Promise<QueryResult>;
@@ -30,13 +29,28 @@ export async function executePlannedSql(
 ): Promise<QueryResult> {
   const plan = decodePlan(sql);
   if (plan.kind === 'pushdown') return server(plan.sql);
-  const base = await server(plan.baseSql);
-  if (base.rows.length > plan.maxRows) {
-    throw new QueryError(
-      `This query is finished in-process (${plan.reason}) and its search matches more than ${plan.maxRows} events; narrow the time range or the search, or raise KAUDIT_CH_FINISH_MAX_ROWS`,
+  const tooMany = (what: string) =>
+    new QueryError(
+      `This query is finished in-process (${plan.reason}) and ${what} more than ${plan.maxRows} rows; narrow the time range or the search, or raise KAUDIT_CH_FINISH_MAX_ROWS`,
     );
+  const parts: PartResult[] = [];
+  for (const part of plan.parts ?? []) {
+    const result = await server(part.sql);
+    if (result.rows.length > plan.maxRows) throw tooMany('one of its subqueries returns');
+    parts.push({ name: part.name, result });
   }
-  return finishInDuckDb(plan, base, opts);
+  let base: QueryResult | undefined;
+  if (plan.baseSql !== undefined) {
+    base = await server(plan.baseSql);
+    if (base.rows.length > plan.maxRows) throw tooMany('its search matches');
+  }
+  return finishInDuckDb(plan, base, opts, parts);
+}
+
+/** The server's answer to one pushed subquery of a plan. */
+export interface PartResult {
+  name: string;
+  result: QueryResult;
 }
 
 let shared: Promise<DuckDBInstance> | undefined;
@@ -64,12 +78,14 @@ async function instance(enrich: EnrichOptions | undefined): Promise<DuckDBInstan
 /** Loads the base rows into a temporary events table and runs the plan's DuckDB statement. */
 export async function finishInDuckDb(
   plan: Extract<QueryPlan, { kind: 'finish-in-duckdb' }>,
-  base: QueryResult,
+  base: QueryResult | undefined,
   opts: FinishOptions = {},
+  parts: PartResult[] = [],
 ): Promise<QueryResult> {
   const conn = await (await instance(opts.enrich)).connect();
   try {
-    await loadRows(conn, plan.columns, base.rows);
+    await loadRows(conn, plan.columns, base?.rows ?? []);
+    for (const p of parts) await loadPart(conn, p);
     const reader = await withQueryTimeout(conn, opts.timeoutMs ?? 0, () => conn.runAndReadAll(plan.duckSql));
     const names = reader.columnNames();
     const types = reader.columnTypes();
@@ -84,7 +100,7 @@ export async function finishInDuckDb(
 
 /** Every catalogue column (the DuckDB dialect may read any), the fetched ones filled. */
 async function loadRows(conn: DuckDBConnection, fetched: string[], rows: unknown[][]): Promise<void> {
-  const cols = ALL_COLUMNS.map((c) => `${quoteIdent(c.name).replace(/^`|`$/g, '"')} ${c.duckType}`);
+  const cols = ALL_COLUMNS.map((c) => `${duckIdent(c.name)} ${c.duckType}`);
   await conn.run(`CREATE TEMP TABLE kaudit_events (${cols.join(', ')})`);
   const index = new Map(fetched.map((name, i) => [name, i]));
   const appender = await conn.createAppender('kaudit_events', 'main', 'temp');
@@ -114,4 +130,63 @@ async function loadRows(conn: DuckDBConnection, fetched: string[], rows: unknown
     appender.endRow();
   }
   appender.closeSync();
+}
+
+/** DuckDB column type for a pushed subquery's column (result.ts names), and how it is staged. */
+function partColumnType(type: string): {
+  final: string;
+  staged: 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'VARCHAR' | 'JSON';
+} {
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|UBIGINT|HUGEINT)$/.test(type))
+    return { final: 'BIGINT', staged: 'BIGINT' };
+  if (/^(FLOAT|DOUBLE|DECIMAL)/.test(type)) return { final: 'DOUBLE', staged: 'DOUBLE' };
+  if (type === 'BOOLEAN') return { final: 'BOOLEAN', staged: 'BOOLEAN' };
+  if (type === 'TIMESTAMP' || type === 'DATE') return { final: type, staged: 'VARCHAR' };
+  if (/\[\]$|^MAP\(/.test(type)) return { final: type, staged: 'JSON' };
+  return { final: 'VARCHAR', staged: 'VARCHAR' };
+}
+
+/**
+ * A pushed subquery's answer as temporary table `name`, with the column names the statement reads
+ * and DuckDB types (integers as BIGINT, timestamps as TIMESTAMP in the query zone's wall clock).
+ */
+async function loadPart(conn: DuckDBConnection, { name, result }: PartResult): Promise<void> {
+  const types = result.columns.map((c) => partColumnType(c.type));
+  const stage = `${name}_stage`;
+  const stagedType = (t: (typeof types)[number]) => (t.staged === 'JSON' ? 'VARCHAR' : t.staged);
+  await conn.run(
+    `CREATE TEMP TABLE ${duckIdent(stage)} (${types.map((t, i) => `c${i} ${stagedType(t)}`).join(', ')})`,
+  );
+  const appender = await conn.createAppender(stage, 'main', 'temp');
+  for (const row of result.rows) {
+    types.forEach((t, i) => {
+      const v = row[i];
+      if (v === null || v === undefined) appender.appendNull();
+      else if (t.staged === 'BIGINT') appender.appendBigInt(BigInt(v as number | bigint));
+      else if (t.staged === 'DOUBLE') appender.appendDouble(Number(v));
+      else if (t.staged === 'BOOLEAN') appender.appendBoolean(Boolean(v));
+      else if (t.staged === 'JSON')
+        appender.appendVarchar(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)));
+      else appender.appendVarchar(String(v));
+    });
+    appender.endRow();
+  }
+  appender.closeSync();
+  const cols = result.columns.map((c, i) => {
+    const t = types[i];
+    const v =
+      t.staged === 'JSON'
+        ? `CAST(CAST(c${i} AS JSON) AS ${t.final})`
+        : t.final === t.staged
+          ? `c${i}`
+          : `CAST(c${i} AS ${t.final})`;
+    return `${v} AS ${duckIdent(c.name)}`;
+  });
+  await conn.run(
+    `CREATE TEMP TABLE ${duckIdent(name)} AS SELECT ${cols.join(', ')} FROM ${duckIdent(stage)}`,
+  );
+}
+
+function duckIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -11,6 +11,7 @@
 import type { RenderContext } from '../../../query/dialect.js';
 import type { FieldRef, SearchNode } from '../../../query/search/ast.js';
 import type { BoundStatement } from '../../../query/sql/bind.js';
+import type { Expr, FromItem, Query } from '../../../query/sql/ast.js';
 import { duckDbDialect } from '../../duckdb/dialect/index.js';
 import { EVENTS_RELATION } from '../../store.js';
 import type { DialectFeatures } from './features.js';
@@ -24,13 +25,22 @@ export type QueryPlan =
       kind: 'finish-in-duckdb';
       /** Why the statement is not run on the server (for logs and `--explain`-style output). */
       reason: string;
-      /** ClickHouse SELECT of `columns` over the base filter. */
-      baseSql: string;
+      /**
+       * ClickHouse SELECT of `columns` over the base filter, loaded as DuckDB's `kaudit_events`;
+       * absent when the rest of the statement no longer reads the events (every use of `log` went
+       * into `parts`).
+       */
+      baseSql?: string;
       /** Catalogue names of the columns baseSql returns, in order. */
       columns: string[];
-      /** DuckDB SQL over a relation `kaudit_events` holding those rows. */
+      /**
+       * Subqueries in FROM that the server runs whole (the heavy grouping of a report panel whose
+       * outer select calls IP functions): each answer is loaded as DuckDB table `name`.
+       */
+      parts: { name: string; sql: string }[];
+      /** DuckDB SQL over `kaudit_events` and the parts' tables. */
       duckSql: string;
-      /** More base rows than this is refused with advice (the rows are held in memory). */
+      /** More rows than this from one server query is refused with advice (rows are held in memory). */
       maxRows: number;
     };
 
@@ -57,6 +67,8 @@ export function decodePlan(sql: string): QueryPlan {
 /** The plan of a bound SQL statement. */
 export function planStatement(stmt: BoundStatement, ctx: RenderContext, f: DialectFeatures): QueryPlan {
   let reason = 'the server release runs the search only (SQL needs 23.8 or later)';
+  let rest = stmt;
+  const parts: { name: string; sql: string }[] = [];
   if (f.sqlPushdown) {
     try {
       return {
@@ -67,13 +79,17 @@ export function planStatement(stmt: BoundStatement, ctx: RenderContext, f: Diale
       if (!(e instanceof NotPushable)) throw e;
       reason = e.what;
     }
+    // The server still runs every FROM subquery it can; DuckDB finishes the statement around them.
+    rest = structuredClone(stmt);
+    pushSubqueries(rest.query, ctx, f, parts);
   }
   const split = splitSearch(ctx.base.search, f);
+  const readsLog = readsEvents(rest.query);
   const columns = new Set<string>(['__time__']);
-  collectStatementColumns(stmt.query, columns);
+  collectStatementColumns(rest.query, columns);
   if (split.duck) collectSearchColumns(split.duck, columns);
   // compare() re-runs its subquery over windows shifted back: the server returns their union.
-  const shift = Math.max(0, ...compareOffsets(stmt.query));
+  const shift = Math.max(0, ...compareOffsets(rest.query));
   const base = { ...ctx.base, ...(ctx.base.from !== undefined ? { from: ctx.base.from - shift } : {}) };
   const duckCtx: RenderContext = {
     timezone: ctx.timezone,
@@ -85,10 +101,83 @@ export function planStatement(stmt: BoundStatement, ctx: RenderContext, f: Diale
   };
   return finishPlan(
     reason,
-    { ...base, pushed: split.pushed },
+    readsLog ? { ...base, pushed: split.pushed } : undefined,
     [...columns],
-    duckDbDialect.renderStatement(stmt, duckCtx),
+    duckDbDialect.renderStatement(rest, duckCtx),
+    parts,
   );
+}
+
+/**
+ * Replaces each FROM subquery of `q` that the server can run whole by a table the plan fills with
+ * its answer (recursing into those it cannot). Not under compare(), whose subquery is re-run over
+ * shifted windows, and not for subqueries that read a WITH query or return arrays or maps.
+ */
+function pushSubqueries(
+  q: Query,
+  ctx: RenderContext,
+  f: DialectFeatures,
+  parts: { name: string; sql: string }[],
+): void {
+  if (q.kind !== 'select') {
+    pushSubqueries(q.left, ctx, f, parts);
+    pushSubqueries(q.right, ctx, f, parts);
+    return;
+  }
+  if (q.items.some((i) => hasCall(i.expr, 'compare'))) return;
+  const visit = (item: FromItem, replace: (next: FromItem) => void): void => {
+    if (item.kind === 'join') {
+      visit(item.left, (n) => (item.left = n));
+      visit(item.right, (n) => (item.right = n));
+      return;
+    }
+    if (item.kind !== 'subqueryRef') return;
+    const sql = serverSubquery(item.query, ctx, f);
+    if (sql === undefined) {
+      pushSubqueries(item.query, ctx, f, parts);
+      return;
+    }
+    const name = `_kaudit_part_${parts.length}`;
+    parts.push({ name, sql });
+    replace({ kind: 'table', name, source: 'cte', pos: item.pos, renderAlias: item.renderAlias });
+  };
+  if (q.from) visit(q.from, (n) => (q.from = n));
+}
+
+/** The server SQL of a subquery, or undefined when it must stay in DuckDB. */
+function serverSubquery(q: Query, ctx: RenderContext, f: DialectFeatures): string | undefined {
+  let first: Query = q;
+  while (first.kind !== 'select') first = first.left;
+  if (first.items.some((i) => i.expr.type === 'array' || i.expr.type === 'map')) return undefined;
+  if (hasNode(q, (o) => o.kind === 'table' && o.source === 'cte')) return undefined;
+  try {
+    return `${new ClickHouseRenderer(ctx, f).query(q)} ${STATEMENT_SETTINGS}`;
+  } catch (e) {
+    if (e instanceof NotPushable) return undefined;
+    throw e;
+  }
+}
+
+function readsEvents(q: Query): boolean {
+  return hasNode(q, (o) => o.kind === 'table' && o.source === 'log');
+}
+
+function hasCall(e: Expr, name: string): boolean {
+  return hasNode(e, (o) => o.kind === 'func' && o.name === name);
+}
+
+/** True when some object in the tree satisfies `pred`. */
+function hasNode(
+  node: unknown,
+  pred: (o: Record<string, unknown>) => boolean,
+  seen = new WeakSet<object>(),
+): boolean {
+  if (node === null || typeof node !== 'object' || seen.has(node)) return false;
+  seen.add(node);
+  if (Array.isArray(node)) return node.some((x) => hasNode(x, pred, seen));
+  const o = node as Record<string, unknown>;
+  if (pred(o)) return true;
+  return Object.values(o).some((v) => hasNode(v, pred, seen));
 }
 
 /** The plan of a search without SQL (a page of original events, newest first). */
@@ -123,6 +212,7 @@ export function planSearchPage(
     { ...ctx.base, pushed: split.pushed },
     [...columns],
     duckDbDialect.renderSearchPage(duckCtx, page),
+    [],
   );
 }
 
@@ -142,15 +232,23 @@ function baseConds(b: BaseFilter): string[] {
   return conds;
 }
 
-function finishPlan(reason: string, base: BaseFilter, columns: string[], duckSql: string): QueryPlan {
+function finishPlan(
+  reason: string,
+  base: BaseFilter | undefined,
+  columns: string[],
+  duckSql: string,
+  parts: { name: string; sql: string }[],
+): QueryPlan {
+  const maxRows = finishMaxRows();
+  if (!base) return { kind: 'finish-in-duckdb', reason, columns: [], parts, duckSql, maxRows };
   const conds = baseConds(base);
   const where = conds.length ? ` WHERE ${conds.join(' AND ')}` : '';
-  const maxRows = finishMaxRows();
   return {
     kind: 'finish-in-duckdb',
     reason,
     baseSql: `SELECT ${columns.map(quoteIdent).join(', ')} FROM ${EVENTS_RELATION}${where} LIMIT ${maxRows + 1}`,
     columns,
+    parts,
     duckSql,
     maxRows,
   };
