@@ -95,6 +95,8 @@ export const alertsConfigSchema = z
       .default({ attempts: 4, backoff: '2s', maxBackoff: '1m' }),
     /** Stop an evaluation's query after this long. */
     queryTimeout: z.string().default('2m'),
+    /** History entries and in-app messages older than this are deleted. */
+    historyRetention: z.string().default('90d'),
   })
   .strict();
 export type AlertsConfig = z.infer<typeof alertsConfigSchema>;

@@ -59,6 +59,7 @@ export class AlertService {
   private readonly running = new Map<string, Promise<unknown>>();
   private readonly due = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
+  private lastPrune = 0;
   private ticking = false;
   private deps!: EngineDeps;
 
@@ -110,6 +111,12 @@ export class AlertService {
     this.ticking = true;
     try {
       const now = this.now();
+      if (now - this.lastPrune >= 3600) {
+        this.lastPrune = now;
+        const keep = durationSeconds(this.opts.config.historyRetention, 'alerts.historyRetention');
+        const pruned = await this.state.prune(now - keep);
+        if (pruned) this.opts.log('info', 'alert history pruned', { entries: pruned });
+      }
       const enabled = await effectiveEnabled(this.state, this.rules);
       const states = this.due.size < this.rules.length ? await this.state.allStates() : new Map();
       for (const rule of this.rules) {

@@ -181,6 +181,23 @@ export class AlertStateStore {
     return n;
   }
 
+  /** Deletes history entries and messages older than `before` (unix seconds); returns how many. */
+  async prune(before: number): Promise<number> {
+    let n = 0;
+    for (const kind of [KIND_HISTORY, KIND_MESSAGE]) {
+      const docs = await this.docs.listDocuments<{ time: number }>(kind);
+      for (const d of docs) {
+        if (
+          typeof d.value.time === 'number' &&
+          d.value.time < before &&
+          (await this.docs.deleteDocument(kind, d.id))
+        )
+          n++;
+      }
+    }
+    return n;
+  }
+
   async settings(): Promise<Map<string, RuleSetting>> {
     const docs = await this.docs.listDocuments<RuleSetting>(KIND_SETTING);
     return new Map(docs.map((d) => [d.id, d.value]));
