@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cartesianOption, mapOption, numericColumns, pairsOf, seriesOf, statValue } from './charts.js';
+import {
+  cartesianOption,
+  fillBuckets,
+  histogramOption,
+  mapOption,
+  numericColumns,
+  pairsOf,
+  seriesOf,
+  statValue,
+} from './charts.js';
 
 test('stat shows the first numeric cell of the first row', () => {
   assert.equal(statValue({ columns: ['label', 'total'], rows: [{ label: 'x', total: 42 }] }), 42);
@@ -91,4 +100,23 @@ test('a histogram pins its time axis to the searched window', () => {
   assert.deepEqual([o.xAxis.type, o.xAxis.min, o.xAxis.max], ['time', 1795132800000, 1795219200000]);
   assert.deepEqual(o.series[0].data, [[1795168800000, 2]]);
   assert.equal((cartesianOption('bar', 'H', t) as any).xAxis.min, undefined);
+});
+
+test('histogram buckets cover the whole window, zero where nothing matched', () => {
+  // Window 10:00–11:00 UTC of 2026-11-20 (1795168800) in 15-minute buckets: 4 bars.
+  const b = fillBuckets([{ t: 1795169700, n: 3 }], 1795168800, 1795172400, 900);
+  assert.deepEqual(b, [
+    { t: 1795168800, n: 0 },
+    { t: 1795169700, n: 3 },
+    { t: 1795170600, n: 0 },
+    { t: 1795171500, n: 0 },
+  ]);
+  // A window starting inside a bucket starts at that bucket (the query groups by __time__ - __time__ % b).
+  assert.deepEqual(
+    fillBuckets([], 1795169000, 1795169800, 900).map((x) => x.t),
+    [1795168800, 1795169700],
+  );
+  const o = histogramOption('H', b, (t) => String(t)) as any;
+  assert.deepEqual(o.series[0].data, [0, 3, 0, 0]);
+  assert.equal(o.xAxis.data.length, 4);
 });

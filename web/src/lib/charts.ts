@@ -204,3 +204,37 @@ export function mapOption(
     ],
   };
 }
+
+/**
+ * Every bucket of `[from, to)` with its count (0 where the query returned none): the histogram
+ * draws one bar per bucket, so gaps show as gaps and bars keep one width.
+ */
+export function fillBuckets(
+  rows: { t: number; n: number }[],
+  from: number,
+  to: number,
+  bucket: number,
+): { t: number; n: number }[] {
+  const counts = new Map(rows.map((r) => [r.t, r.n]));
+  const out: { t: number; n: number }[] = [];
+  for (let t = from - (((from % bucket) + bucket) % bucket); t < to; t += bucket) {
+    out.push({ t, n: counts.get(t) ?? 0 });
+  }
+  return out;
+}
+
+/** The search page's histogram: one bar per bucket, labelled with `label(t)`. */
+export function histogramOption(
+  title: string,
+  buckets: { t: number; n: number }[],
+  label: (t: number) => string,
+): Record<string, unknown> {
+  return {
+    ...base(title),
+    tooltip: { trigger: 'axis' },
+    grid: { left: 40, right: 12, top: 10, bottom: 24, containLabel: true },
+    xAxis: { type: 'category', data: buckets.map((b) => label(b.t)), axisLabel: { hideOverlap: true } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [{ name: 'events', type: 'bar', barCategoryGap: '10%', data: buckets.map((b) => b.n) }],
+  };
+}

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Navigate } from '../App.js';
 import { api, ApiError, type QueryResponse, type SavedSearchItem } from '../lib/api.js';
-import { cartesianOption, pieOption } from '../lib/charts.js';
+import { cartesianOption, fillBuckets, histogramOption, pieOption } from '../lib/charts.js';
 import { fieldValue, groupByRequest, summary, type AuditEventLike } from '../lib/events.js';
 import { addTerm, hasSql, histogramQuery, term, topValuesQuery } from '../lib/sls.js';
 import type { ResultView, ViewState } from '../lib/state.js';
@@ -53,7 +53,12 @@ export function SearchPage({ state, navigate }: { state: ViewState; navigate: Na
 
   const [events, setEvents] = useState<AuditEventLike[] | null>(null);
   const [table, setTable] = useState<Table | null>(null);
-  const [histogram, setHistogram] = useState<{ rows: Table; bucket: number } | null>(null);
+  const [histogram, setHistogram] = useState<{
+    rows: Table;
+    bucket: number;
+    from: number;
+    to: number;
+  } | null>(null);
   const [error, setError] = useState<QueryFailure | null>(null);
   const [loading, setLoading] = useState(false);
   const [refresh, setRefresh] = useState(0);
@@ -106,13 +111,26 @@ export function SearchPage({ state, navigate }: { state: ViewState; navigate: Na
       });
     hist
       .then((r) => {
-        if (n === seq.current) setHistogram({ rows: fromQueryResult(r.columns, r.rows), bucket });
+        if (n === seq.current)
+          setHistogram({ rows: fromQueryResult(r.columns, r.rows), bucket, from: span.from, to: span.to });
       })
       .catch(() => {
         if (n === seq.current) setHistogram(null);
       });
   }, [query, sql, state.p, state.cluster, span]);
 
+  const bars = useMemo(
+    () =>
+      histogram
+        ? fillBuckets(
+            histogram.rows.rows.map((r) => ({ t: Number(r.t), n: Number(r.n) })),
+            histogram.from,
+            histogram.to,
+            histogram.bucket,
+          )
+        : [],
+    [histogram],
+  );
   const total = histogram ? histogram.rows.rows.reduce((s, r) => s + Number(r.n ?? 0), 0) : null;
   const pages = total === null ? null : Math.max(1, Math.ceil(total / PAGE_SIZE));
 
@@ -187,15 +205,11 @@ export function SearchPage({ state, navigate }: { state: ViewState; navigate: Na
           <EChart
             label="Matching events over time"
             height={120}
-            option={cartesianOption('bar', 'Matching events over time', histogram.rows, [
-              span.from * 1000,
-              span.to * 1000,
-            ])}
+            option={histogramOption('Matching events over time', bars, (t) => formatTime(t))}
             onClick={(p) => {
-              const v = p.value as [number, number] | undefined;
-              if (!v) return;
-              const from = Math.floor(v[0] / 1000);
-              navigate({ range: 'abs', from, to: from + histogram.bucket, p: 1 });
+              const bar = p.dataIndex !== undefined ? bars[p.dataIndex] : undefined;
+              if (!bar) return;
+              navigate({ range: 'abs', from: bar.t, to: bar.t + histogram.bucket, p: 1 });
             }}
           />
         )}
