@@ -141,11 +141,9 @@ function registerSavedSearchRoutes(app: FastifyInstance, ctx: RouteContext): voi
     async (req, reply) => {
       const deleted = await ctx.store().deleteDocument(SAVED_SEARCH_KIND, req.params.id);
       if (!deleted) {
-        return reply
-          .code(404)
-          .send({
-            error: `no saved search with id "${req.params.id}"; list them with GET /api/v1/saved-searches`,
-          });
+        return reply.code(404).send({
+          error: `no saved search with id "${req.params.id}"; list them with GET /api/v1/saved-searches`,
+        });
       }
       return { deleted: req.params.id };
     },

@@ -130,6 +130,7 @@ export function cartesianOption(
     name: ser.name,
     type: kind,
     stack: kind === 'bar' && many ? 'total' : undefined,
+    barMaxWidth: kind === 'bar' ? 28 : undefined,
     showSymbol: ser.points.length < 50,
     data: s.time ? ser.points : ser.points.map((p) => p[1]),
   }));
