@@ -6,6 +6,8 @@
 // numbers. `=~`/`!~` are partial (RE2 `MatchString`) matches. Only a boolean `true` fires, so
 // `100+100` parses but never fires. A column missing from the result reads as the empty string
 // (§9 U-4, so the ACK examples' `操作事件 =~ ".*"` fires on every row); `lintCondition` warns about it.
+// `__count__` (SLS v2's row count, e.g. `__count__ > 3`) is the number of rows of the query unless
+// the query returns a column of that name.
 
 export class ConditionError extends Error {
   constructor(
@@ -577,10 +579,17 @@ function toNumber(v: Value | unknown): number | undefined {
   return undefined;
 }
 
+/** Per evaluation: how many rows each query returned (`__count__` when no column has that name). */
+export interface EvalContext {
+  counts?: number[];
+}
+
+let context: EvalContext = {};
+
 function read(rows: RowCombination, query: number, name: string): unknown {
   const row = rows[query];
-  if (!row) return '';
-  if (Object.prototype.hasOwnProperty.call(row, name)) return row[name];
+  if (row && Object.prototype.hasOwnProperty.call(row, name)) return row[name];
+  if (name === '__count__' && context.counts?.[query] !== undefined) return context.counts[query];
   return '';
 }
 
@@ -663,13 +672,16 @@ function evalNode(n: ConditionNode, rows: RowCombination): Value | unknown {
  * Whether `rows` fire the condition: only a boolean `true` does. A row on which the expression
  * cannot be computed (arithmetic on text) does not fire.
  */
-export function evaluateCondition(cond: Condition, rows: RowCombination): boolean {
+export function evaluateCondition(cond: Condition, rows: RowCombination, ctx: EvalContext = {}): boolean {
   if (!cond.root) return true;
+  context = ctx;
   try {
     return evalNode(cond.root, rows) === true;
   } catch (e) {
     if (e instanceof EvalError) return false;
     throw e;
+  } finally {
+    context = {};
   }
 }
 

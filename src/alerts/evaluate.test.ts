@@ -92,15 +92,15 @@ test('groupVars: first row columns, __count__, built-ins, rendered labels and an
       severity: 'high',
       description: 'd',
       labels: { who: '${user}' },
-      annotations: { title: '${user} ran ${cmd} (${__count__} times, ${labels.who})' },
+      annotations: { title: '${user} ran ${cmd} (${__count__} times, ${labels.who}) [${AlertName}]' },
     },
     g,
     [rows],
     at,
     'Asia/Shanghai',
   );
-  assert.equal((vars.annotations as Record<string, string>).title, 'alice ran ls (2 times, alice)');
-  assert.equal(vars.title, 'alice ran ls (2 times, alice)');
+  assert.equal((vars.annotations as Record<string, string>).title, 'alice ran ls (2 times, alice) [X]');
+  assert.equal(vars.title, 'alice ran ls (2 times, alice) [X]');
   assert.equal(vars.fire_time, '2024-05-01 18:00:00');
   assert.equal(vars.group, 'user=alice');
   assert.equal(vars['$0.cmd'], 'ls');
@@ -167,4 +167,12 @@ test('a pending group (below threshold) is kept in state with its count', () => 
   assert.equal(state.groups[match('a').key].count, 1);
   assert.equal(state.groups[match('a').key].firing, false);
   assert.equal(state.lastRun, 1000);
+});
+
+test('__count__ in a condition is the query\'s row count (SLS v2 "has N rows"), unless a column has that name', () => {
+  const rows = q([{ a: 1 }, { a: 2 }, { a: 3 }, { a: 4 }]);
+  assert.equal(matchGroups({ condition: '__count__ > 3', groupBy: [] }, [rows]).length, 1);
+  assert.equal(matchGroups({ condition: '__count__ > 4', groupBy: [] }, [rows]).length, 0);
+  const own = q([{ __count__: 1 }]);
+  assert.equal(matchGroups({ condition: '__count__ > 3', groupBy: [] }, [own]).length, 0);
 });

@@ -111,8 +111,9 @@ export function matchGroups(
 ): MatchedGroup[] {
   const cond = typeof rule.condition === 'string' ? parseCondition(rule.condition) : rule.condition;
   const groups = new Map<string, MatchedGroup>();
+  const counts = results.map((r) => r.rows.length);
   for (const combo of combinations(results)) {
-    if (!evaluateCondition(cond, combo)) continue;
+    if (!evaluateCondition(cond, combo, { counts })) continue;
     const values = rule.groupBy.map((g) => field(combo, g));
     const key = JSON.stringify(values, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     let g = groups.get(key);
@@ -169,19 +170,26 @@ export function groupVars(
       if (!(k in vars)) vars[k] = v;
     }
   });
+  const fireTime = formatTime(at, timezone);
   Object.assign(vars, {
     row: first[0] ?? {},
     __count__: g.rows.length,
     alert_id: rule.id,
     alert_name: rule.name,
     severity: rule.severity,
-    fire_time: formatTime(at, timezone),
-    alert_time: formatTime(at, timezone),
+    fire_time: fireTime,
+    alert_time: fireTime,
     group: groupText(g.group),
     status: 'firing',
     status_text: 'FIRING',
     results: results.map((r) => ({ query: r.query, raw_result_count: r.rows.length, raw_results: r.rows })),
     fire_results_count: g.rows.length,
+    // the old SLS alert names, for templates pasted from there
+    AlertID: rule.id,
+    AlertName: rule.name,
+    AlertDisplayName: rule.name,
+    FireTime: fireTime,
+    Results: results.map((r) => ({ Query: r.query, RawResultCount: r.rows.length, RawResults: r.rows })),
   });
   const labels: Record<string, string> = {};
   for (const [k, t] of Object.entries(rule.labels)) labels[k] = renderTemplate(t, vars);

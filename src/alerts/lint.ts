@@ -22,6 +22,11 @@ export const BUILTIN_VARS = new Set([
   'title',
   'desc',
   'row',
+  'AlertID',
+  'AlertName',
+  'AlertDisplayName',
+  'FireTime',
+  'Results',
 ]);
 
 function knownColumn(name: string, columns: (string[] | undefined)[]): boolean {
@@ -50,7 +55,7 @@ export function lintRules(rules: Rule[], opts: { channels?: string[] } = {}): Pr
           BUILTIN_VARS.has(name) ||
           root === 'labels' ||
           root === 'annotations' ||
-          /^results\[/.test(name)
+          /^(results|Results)\[/.test(name)
         ) {
           continue;
         }
