@@ -498,6 +498,19 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
     }
   });
 
+  test('a range without events says what to do, on reports and on search', async (t) => {
+    if (!go(t)) return;
+    // The day before the fixture day holds only R0 (23:00); 2026-11-18 holds nothing.
+    const empty = `range=abs&from=${FIXTURE_FROM - 2 * 86400}&to=${FIXTURE_FROM - 86400}`;
+    await page.goto(`${server!.url}/reports?report=overview&${empty}`);
+    await reportSettled();
+    await page.locator('.empty', { hasText: 'No events in this range' }).first().waitFor({ timeout: 10_000 });
+    await assertPanel('requests', [{ requests: 0 }], 'empty day');
+    await page.goto(`${server!.url}/search?q=${encodeURIComponent('verb: delete')}&${empty}`);
+    await page.locator('.empty', { hasText: 'kaudit import' }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('[data-testid="total"]').textContent(), '0 matching events');
+  });
+
   test('cluster picker lists the stored clusters and keeps the choice in the URL', async (t) => {
     if (!go(t)) return;
     await page.goto(`${server!.url}/reports?report=overview&${RANGE}`);

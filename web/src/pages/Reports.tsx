@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Navigate } from '../App.js';
 import { api, type PanelResult, type ReportDefinition, type ReportSummary } from '../lib/api.js';
 import type { ViewState } from '../lib/state.js';
+import { statValue } from '../lib/charts.js';
 import { resolveRange } from '../lib/time.js';
 import { Panel } from '../components/Panel.js';
 import { Empty, ErrorNote, Loading } from '../components/Notes.js';
@@ -134,7 +135,15 @@ export function ReportsPage({ state, navigate }: { state: ViewState; navigate: N
     );
 
   const openSearch = (q: string) => navigate({ page: 'search', q, p: 1 });
-  const totalRows = panels?.reduce((n, p) => n + p.rows.length, 0) ?? 0;
+  // Nothing to show: no panel has rows, stat panels count zero (a count over no events is one row of 0).
+  const empty =
+    panels !== null &&
+    panels.every(
+      (p) =>
+        !p.error &&
+        (p.rows.length === 0 ||
+          (p.chart === 'stat' && !Number(statValue({ columns: p.columns, rows: p.rows })))),
+    );
 
   return (
     <div className="reports">
@@ -170,7 +179,7 @@ export function ReportsPage({ state, navigate }: { state: ViewState; navigate: N
         </div>
         {runError && <ErrorNote title="The report could not run:" message={runError} />}
         {!panels && running && <Loading what="panels" />}
-        {panels && totalRows === 0 && !running && (
+        {empty && !running && (
           <Empty>
             No events in this range — widen the time range, clear the filters, or import logs with{' '}
             <code>kaudit import</code>.
