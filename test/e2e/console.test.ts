@@ -320,6 +320,22 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
     const result = page.locator('section.results');
     const table = await tableText(result);
     assert.deepEqual(table.rows, [['7']]);
+
+    // Drill down from a row of "Requests per user": dev-bob's 14 requests (expected.ts by_user),
+    // as 15 events — R27 logged RequestReceived and ResponseComplete.
+    await page.goto(`${server!.url}/reports?report=overview&${RANGE}`);
+    await reportSettled();
+    const byUser = await panel('by_user');
+    await byUser.getByRole('button', { name: 'Data', exact: true }).click();
+    const bob = byUser.locator('tbody tr', { hasText: 'dev-bob' });
+    await bob.getByRole('button', { name: 'Drill down' }).click();
+    await page.waitForURL(
+      (u) => u.pathname === '/search' && u.searchParams.get('q') === 'user.username: "dev-bob"',
+    );
+    await page
+      .locator('[data-testid="total"]', { hasText: '15 matching events' })
+      .waitFor({ timeout: 10_000 });
+    await listLength(14);
   });
 
   test('search: count, grouped stages, field values, SQL table and CSV export', async (t) => {
