@@ -104,6 +104,16 @@ async function api(s: ServerInfo, method: 'GET' | 'POST', path: string, body?: u
   return json;
 }
 
+/** Commands that read events need a store that exists (opening would create an empty one). */
+function requireStore(flags: StoreFlags): void {
+  const db = storeLocation(flags).path;
+  if (!existsSync(db)) {
+    throw new UserError(
+      `there is no store at ${db}; import events first (kaudit import) or give the store with --db PATH.`,
+    );
+  }
+}
+
 function print(value: unknown): void {
   process.stdout.write(toJson(value, 2) + '\n');
 }
@@ -306,6 +316,7 @@ Writing rules and configuring channels: docs/alerts.md.`,
       return;
     }
     const rule = findRule(await loadRules(flags, s), id);
+    requireStore(flags);
     const range = given
       ? { from: given.from ?? 0, to: given.to ?? now }
       : windowAt(rule.window, now, s.timezone);
@@ -355,6 +366,7 @@ Writing rules and configuring channels: docs/alerts.md.`,
       );
     }
     const rules = await loadRules(flags, s);
+    requireStore(flags);
     await withStore(
       flags,
       async (store) => {
@@ -439,10 +451,7 @@ Writing rules and configuring channels: docs/alerts.md.`,
       printHistory(answer.history, format, s.timezone);
       return;
     }
-    const db = storeLocation(flags).path;
-    if (!existsSync(db)) {
-      throw new UserError(`there is no store at ${db}; give the store the alerts ran on with --db PATH.`);
-    }
+    requireStore(flags);
     await withStore(
       flags,
       async (store) =>
