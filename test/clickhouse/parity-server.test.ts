@@ -20,9 +20,19 @@ import {
   startTestClickHouse,
   type TestClickHouse,
 } from './server.js';
-import { CASES, FIXTURES, answer, checkExpected, comparable, ingestRows } from './parity-cases.js';
+import {
+  CASES,
+  FIXTURES,
+  answer,
+  builtinCases,
+  checkExpected,
+  comparable,
+  ingestRows,
+} from './parity-cases.js';
 
 const available = clickHouseServerCommand() !== null;
+
+const BUILTIN = await builtinCases();
 
 describe('ClickHouse store parity on a real server', () => {
   let server: TestClickHouse | undefined;
@@ -54,7 +64,7 @@ describe('ClickHouse store parity on a real server', () => {
     assert.equal(pushdown, current, `server ${ch!.capabilities.version}`);
   });
 
-  for (const c of CASES) {
+  for (const c of [...CASES, ...BUILTIN]) {
     test(c.name, async (t) => {
       if (!requireOrSkip(t, available, NO_SERVER_REASON)) return;
       if (c.error !== undefined) {

@@ -221,7 +221,12 @@ const AGGREGATES: Record<string, (call: FuncCall, a: string[]) => AggregateCall>
     args: [`map(assumeNotNull(${a[0]}), toUInt64(1))`],
     cond: `isNotNull(${a[0]})`,
   }),
-  array_agg: (c, a) => ({ name: c.distinct ? 'groupUniqArray' : 'groupArray', args: [a[0]] }),
+  // DuckDB's list() keeps NULL elements and is NULL over no rows; groupArray skips NULLs and an
+  // array cannot be NULL in ClickHouse. Only array_join(array_agg(x), sep) has the same answer
+  // (array_join skips NULLs; see SCALARS.array_join); anywhere else array_agg is finished in DuckDB.
+  array_agg: () => {
+    throw new NotPushable('array_agg outside array_join');
+  },
   bool_and: (_c, a) => ({ name: 'min', args: [a[0]] }),
   bool_or: (_c, a) => ({ name: 'max', args: [a[0]] }),
   every: (_c, a) => ({ name: 'min', args: [a[0]] }),
@@ -479,7 +484,18 @@ const SCALARS: Record<string, Render> = {
     argType(c, 0) === 'map'
       ? `if(mapContains(${a[0]}, ${a[1]}), ${a[0]}[${a[1]}], NULL)`
       : `arrayElementOrNull(${a[0]}, ${a[1]})`,
-  array_join: (_c, a) => `arrayStringConcat(${a[0]}, ${a[1]})`,
+  array_join: (c, a, r) => {
+    const inner = c.args[0];
+    if (inner.kind === 'func' && inner.name === 'array_agg' && !inner.over) {
+      // NULL over no rows, as DuckDB's array_to_string(list(x)); NULL elements are skipped by both.
+      const x = r.expr(inner.args[0]);
+      const filter = inner.filter ? r.expr(inner.filter) : undefined;
+      const list = `${inner.distinct ? 'groupUniqArray' : 'groupArray'}${filter ? 'If' : ''}(${x}${filter ? `, ${filter}` : ''})`;
+      const n = filter ? `countIf(${filter})` : 'count()';
+      return `if(${n} = 0, NULL, arrayStringConcat(${list}, ${a[1]}))`;
+    }
+    return `arrayStringConcat(${a[0]}, ${a[1]})`;
+  },
   array_max: passthrough('arrayMax'),
   array_min: passthrough('arrayMin'),
   array_position: (_c, a) => `toInt64(indexOf(${a[0]}, ${a[1]}))`,
@@ -503,7 +519,11 @@ export function pushableFunction(name: string): boolean {
 
 export function renderFunction(call: FuncCall, r: ClickHouseRenderer): string {
   if (!pushableFunction(call.name)) throw new NotPushable(`function ${call.name}`);
-  const args = call.args.map((x) => r.expr(x));
+  // array_join renders an array_agg argument itself (see SCALARS.array_join).
+  const args =
+    call.name === 'array_join' && call.args[0].kind === 'func' && call.args[0].name === 'array_agg'
+      ? ['', r.expr(call.args[1])]
+      : call.args.map((x) => r.expr(x));
   if (AGGREGATES[call.name]) {
     const agg = AGGREGATES[call.name](call, args);
     let name = agg.name;
