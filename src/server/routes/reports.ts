@@ -92,9 +92,11 @@ export function parseRunBody(body: Record<string, unknown> | null, now = Date.no
     }
     paramValues[k] = v ?? undefined;
   }
+  const namespace = text('namespace');
+  const user = text('user');
   const filters: ReportFilters = {
-    ...(text('namespace') !== undefined ? { namespace: text('namespace') } : {}),
-    ...(text('user') !== undefined ? { user: text('user') } : {}),
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(user !== undefined ? { user } : {}),
     ...(status !== undefined && status !== null && status !== '' ? { status } : {}),
   };
   return {
