@@ -14,7 +14,10 @@ import {
   startTestClickHouse,
   type TestClickHouse,
 } from './server.js';
-import { T0, testRows } from './events.js';
+import { T0, testEvent, testRows } from './events.js';
+import { clickHouseRows } from '../../src/store/clickhouse/rows.js';
+import { decodeEventObject } from '../../src/event/decode.js';
+import { prepareRow } from '../../src/ingest/prepare.js';
 
 let server: TestClickHouse | null = null;
 const available = clickHouseServerCommand() !== null;
@@ -117,6 +120,43 @@ test('ingest and re-ingest: exact counts, each event once', async (t) => {
   assert.deepEqual(r.rows, [[1500, 150, T0 + 1499]]);
   assert.equal(await store.newestEventTime(), T0 + 1499);
   await store.close();
+});
+
+test('stored values equal the DuckDB-derived reference, for awkward text too', async (t) => {
+  const now = Date.UTC(2024, 4, 2) / 1000;
+  const s = await open(t, { now: () => now });
+  if (!s) return;
+  const awkward = [
+    { ...testEvent(1), user: { username: '张三 🚀', groups: ['a"b', 'c\\d'] } },
+    { ...testEvent(2), requestObject: { msg: 'line1\nline2\ttab \u0001 ctl </script> & é' } },
+    { ...testEvent(3), responseStatus: { metadata: {}, status: 'Failure', message: '' } },
+    {
+      ...testEvent(4),
+      annotations: { 'authorization.k8s.io/reason': 'RBAC: allowed by ClusterRoleBinding "x"' },
+    },
+  ];
+  const rows = awkward.map((e) => {
+    const d = decodeEventObject(e);
+    if (typeof d === 'string') throw new Error(d);
+    return prepareRow(d, 'prod', 'file:/var/log/a b.log')!;
+  });
+  assert.equal((await s.store.ingest(rows)).stored, 4);
+  const expected = await clickHouseRows(rows, now);
+  const db = s.store.location.split('/').pop();
+  const text = await server!.sql(
+    `SELECT * FROM ${db}.kaudit_events_local ORDER BY _time_us FORMAT JSONEachRow`,
+  );
+  // 64-bit integers come quoted from ClickHouse's JSON output (18.16 ignores the setting here).
+  const int64 = ['__time__', '_time_us', '__tag__:__receive_time__'];
+  const actual = text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .map((r) => ({ ...r, ...Object.fromEntries(int64.map((k) => [k, Number(r[k])])) }));
+  assert.deepEqual(actual, expected);
+  assert.equal(actual[0]['user.username'], '张三 🚀');
+  assert.equal(actual[2]['responseStatus.code'], null);
+  await s.store.close();
 });
 
 test('two writers with overlapping batches at the same time: no event is ever seen twice', async (t) => {

@@ -15,6 +15,8 @@
 // retried for `retryForMs`, then the batch fails (the ingest sink's callers retry: the webhook
 // answers 503, a file source keeps its checkpoint and reads again).
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { createClient, ClickHouseError, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
 import { UserError } from '../../cli/errors.js';
 import { QueryError } from '../../query/errors.js';
@@ -31,7 +33,7 @@ import type {
 } from '../store.js';
 import { EVENTS_RELATION } from '../store.js';
 import { capabilitiesFor, type ClickHouseCapabilities } from './capabilities.js';
-import { clickHouseRows, idFromHex, idHex } from './rows.js';
+import { clickHouseJsonRows, idFromHex, idHex, type JsonRow } from './rows.js';
 import { sandboxQuery } from './sandbox.js';
 import {
   CH_SCHEMA_VERSION,
@@ -413,7 +415,7 @@ export class ClickHouseStore implements Store {
       const known = await this.retrying('the batch', () => this.storedIds(keys));
       // Only new events are converted (a re-import is mostly known events).
       await this.insertOnce(
-        await clickHouseRows(
+        await clickHouseJsonRows(
           unique.filter((r) => !known.has(idHex(r.id))),
           receive,
         ),
@@ -435,7 +437,11 @@ export class ClickHouseStore implements Store {
         seen.has(r._id as string) ? false : (seen.add(r._id as string), true),
       );
       const known = await this.retrying('the copied rows', () => this.storedIds(unique.map(keyOf)));
-      await this.insertOnce(unique.filter((r) => !known.has(r._id as string)));
+      await this.insertOnce(
+        unique
+          .filter((r) => !known.has(r._id as string))
+          .map((r) => ({ ...keyOf(r), json: JSON.stringify(r) })),
+      );
       return { stored: unique.length - known.size, duplicates: rows.length - unique.length + known.size };
     });
   }
@@ -444,26 +450,28 @@ export class ClickHouseStore implements Store {
    * Inserts rows none of which was stored when checked, retrying while the server is away. Before
    * each retry the check runs again: a request that failed on our side may have been stored.
    */
-  private async insertOnce(rows: Record<string, unknown>[]): Promise<void> {
+  private async insertOnce(rows: JsonRow[]): Promise<void> {
     let pending = rows;
     let attempt = 0;
     await this.retrying('the batch', async () => {
       if (attempt++ > 0 && pending.length) {
-        const landed = await this.storedIds(pending.map(keyOf));
-        if (landed.size) pending = pending.filter((r) => !landed.has(r._id as string));
+        const landed = await this.storedIds(pending);
+        if (landed.size) pending = pending.filter((r) => !landed.has(r.id));
       }
       if (pending.length === 0) return;
       const settings: Record<string, string | number> = {};
       if (this.opts.cluster) settings.insert_distributed_sync = 1; // durable on the shards when it returns
       if (this.capabilities.insertDeduplicationToken) {
-        settings.insert_deduplication_token = batchToken(pending.map((r) => r._id as string));
+        settings.insert_deduplication_token = batchToken(pending.map((r) => r.id));
       }
-      await this.client.insert({
-        table: this.physicalEvents,
-        values: pending,
-        format: 'JSONEachRow',
+      const body = pending.map((r) => r.json).join('\n') + '\n';
+      const res = await this.client.exec({
+        query: `INSERT INTO ${this.physicalEvents} FORMAT JSONEachRow`,
+        values: Readable.from([body]),
         clickhouse_settings: settings,
       });
+      res.stream.resume();
+      await finished(res.stream).catch(() => {});
     });
   }
 

@@ -45,6 +45,35 @@ function serial<T>(fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/** Fills the converter's events table with `rows` (de-duplicated, time-ordered) by DuckDB's SQL. */
+async function stage(conn: DuckDBConnection, rows: IngestRow[], receiveTime: number): Promise<void> {
+  const seen = new Set<bigint>();
+  const unique = rows.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+  unique.sort((a, b) => a.timeUs - b.timeUs);
+  await conn.run(`DELETE FROM ${STAGING_TABLE}`);
+  await conn.run(`DELETE FROM memory.events`);
+  const app = await conn.createAppender(STAGING_TABLE, 'main', 'temp');
+  for (const r of unique) {
+    app.appendUHugeInt(r.id);
+    app.appendVarchar(r.cluster);
+    app.appendBigInt(BigInt(r.time));
+    app.appendBigInt(BigInt(r.timeUs));
+    app.appendVarchar(r.source);
+    app.appendBigInt(BigInt(receiveTime));
+    app.appendVarchar(r.raw);
+    app.endRow();
+  }
+  app.flushSync();
+  app.closeSync();
+  const range = { min: unique[0].timeUs, max: unique[unique.length - 1].timeUs };
+  await conn.run(insertFromStagingSql('memory', 'memory.events', range));
+}
+
+async function clear(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`DELETE FROM ${STAGING_TABLE}`);
+  await conn.run(`DELETE FROM memory.events`);
+}
+
 /**
  * Typed rows (every column of the catalogue, by name) for `rows`: de-duplicated by identity and
  * ordered by time, as the DuckDB store stores them. `receiveTime` is `__tag__:__receive_time__`.
@@ -56,26 +85,7 @@ export async function clickHouseRows(
   if (rows.length === 0) return [];
   return serial(async () => {
     const conn = await connection();
-    const seen = new Set<bigint>();
-    const unique = rows.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
-    unique.sort((a, b) => a.timeUs - b.timeUs);
-    await conn.run(`DELETE FROM ${STAGING_TABLE}`);
-    await conn.run(`DELETE FROM memory.events`);
-    const app = await conn.createAppender(STAGING_TABLE, 'main', 'temp');
-    for (const r of unique) {
-      app.appendUHugeInt(r.id);
-      app.appendVarchar(r.cluster);
-      app.appendBigInt(BigInt(r.time));
-      app.appendBigInt(BigInt(r.timeUs));
-      app.appendVarchar(r.source);
-      app.appendBigInt(BigInt(receiveTime));
-      app.appendVarchar(r.raw);
-      app.endRow();
-    }
-    app.flushSync();
-    app.closeSync();
-    const range = { min: unique[0].timeUs, max: unique[unique.length - 1].timeUs };
-    await conn.run(insertFromStagingSql('memory', 'memory.events', range));
+    await stage(conn, rows, receiveTime);
     // The virtual columns (request/response bodies) are computed by DuckDB when read: ClickHouse
     // stores them as real columns with the same values.
     const cols = ALL_COLUMNS.map((c) => duckIdent(c.name)).join(', ');
@@ -89,8 +99,45 @@ export async function clickHouseRows(
       }
       return o;
     });
-    await conn.run(`DELETE FROM ${STAGING_TABLE}`);
-    await conn.run(`DELETE FROM memory.events`);
+    await clear(conn);
+    return out;
+  });
+}
+
+/** One row as a JSONEachRow line, with the identity, time and cluster it is checked by. */
+export interface JsonRow {
+  id: string;
+  time: number;
+  cluster: string;
+  json: string;
+}
+
+/**
+ * The same rows as clickHouseRows, serialised to JSON by DuckDB itself (`to_json`): the ingest path
+ * of the store. Building JS objects and stringifying them took twice as long as the SQL that
+ * derives the columns (20,000 events: 2.6 s + 0.8 s against 1.2 s here).
+ */
+export async function clickHouseJsonRows(
+  rows: IngestRow[],
+  receiveTime = Math.floor(Date.now() / 1000),
+): Promise<JsonRow[]> {
+  if (rows.length === 0) return [];
+  return serial(async () => {
+    const conn = await connection();
+    await stage(conn, rows, receiveTime);
+    const hex = `lpad(lower(hex(_id)), 32, '0')`;
+    const cols = ALL_COLUMNS.map((c) => (c.name === '_id' ? `${hex} AS _id` : duckIdent(c.name))).join(', ');
+    const reader = await conn.runAndReadAll(
+      // No order needed: ClickHouse sorts each insert by the table's sorting key.
+      `SELECT _id, __time__, cluster, to_json(e)::VARCHAR FROM (SELECT ${cols} FROM memory.events) e`,
+    );
+    const out = reader.getRowsJS().map(([id, time, cluster, json]) => ({
+      id: String(id),
+      time: Number(time),
+      cluster: String(cluster),
+      json: String(json),
+    }));
+    await clear(conn);
     return out;
   });
 }
