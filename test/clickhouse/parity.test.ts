@@ -12,7 +12,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { FUNCTIONS } from '../../src/query/functions.js';
+import fc from 'fast-check';
+import { QueryError } from '../../src/query/errors.js';
 import { compileQuery } from '../../src/query/index.js';
+import { runQuery } from '../../src/query/run.js';
 import type { QueryResult, Store } from '../../src/store/store.js';
 import { openDuckDbStore, type DuckDbStore } from '../../src/store/duckdb/index.js';
 import { addEvents } from '../../src/store/duckdb/testing.js';
@@ -136,6 +139,97 @@ describe('ClickHouse dialect parity on chdb (current ClickHouse)', () => {
     );
     assert.deepEqual(missing, []);
   });
+
+  test('random searches give the same logs on both engines', async (t) => {
+    if (!requireOrSkip(t, typeof chdb !== 'string', String(chdb))) return;
+    const key = fc.constantFrom(
+      'verb',
+      'user.username',
+      'responseStatus.code',
+      'requestObject',
+      'annotations.authorization.k8s.io/reason',
+      // Not a three-key path such as requestObject.spec.containers.image: see the todo case below.
+      'requestObject.spec.priority',
+      'objectRef',
+      '__source__',
+      'sourceIPs',
+      'userAgent',
+      'user.groups',
+    );
+    const word = fc.stringMatching(/^[a-z0-9'.\-_*?\\é中:@/]{1,8}$/);
+    const value = fc.oneof(
+      word,
+      fc.constantFrom(
+        'node',
+        'kube*',
+        'alice',
+        'system',
+        '203.0.113.7',
+        'nginx',
+        'hello',
+        'pods',
+        'worker-?',
+        'é',
+      ),
+      word.map((w) => `"${w.replace(/["\\]/g, '')} x"`),
+      fc.constant('*'),
+      fc.constant('""'),
+    );
+    const leaf = fc.oneof(
+      word,
+      value,
+      fc.tuple(key, value).map(([k, v]) => `${k}: ${v}`),
+      fc
+        .tuple(key, fc.constantFrom('>', '>=', '<', '=', '<='), fc.integer({ min: -5, max: 500 }))
+        .map(([k, op, n]) => `${k} ${op} ${n}`),
+      fc
+        .tuple(key, fc.integer({ min: 0, max: 300 }), fc.integer({ min: 300, max: 600 }))
+        .map(([k, a, b]) => `${k} in [${a} ${b})`),
+      word.map((w) => `#"${w.replace(/["\\]/g, '')} b"`),
+    );
+    const query = fc.array(fc.tuple(fc.constantFrom('', 'and ', 'or ', 'not ', 'and not '), leaf), {
+      minLength: 1,
+      maxLength: 4,
+    });
+    const ids = async (store: Store, text: string): Promise<string> => {
+      try {
+        const out = await runQuery(store, `${text} | select auditID order by auditID`, {
+          timezone: 'UTC',
+          cluster: 'search',
+        });
+        return out.kind === 'sql' ? out.rows.map((r) => String(r[0])).join(' ') : '';
+      } catch (e) {
+        if (e instanceof QueryError) return `error: ${e.message}`;
+        throw e;
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(query, async (parts) => {
+        const text = parts.map(([op, l], i) => (i === 0 ? l : `${op}${l}`)).join(' ');
+        assert.equal(await ids(chStore!, text), await ids(duck!, text), text);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  // A divergence found by the random searches, in the DuckDB dialect: for a path of three or more
+  // keys, `key:*` also matches events whose JSON column lacks the path (its array variants join to
+  // '\n\n' instead of NULL). ClickHouse answers as SLS does: only a7 has the path.
+  test(
+    'search: three-key JSON path exists only where the path is',
+    { todo: 'DuckDB dialect (src/store/duckdb/dialect/search.ts pathJsonText) matches a3 too' },
+    async (t) => {
+      if (!requireOrSkip(t, typeof chdb !== 'string', String(chdb))) return;
+      const c = {
+        name: 'exists',
+        query: 'requestObject.spec.containers.image: * | select auditID',
+        ctx: { cluster: 'search' },
+      };
+      const h = await answer(chStore!, c);
+      assert.deepEqual(h.rows, [['a7']]);
+      assert.deepEqual((await answer(duck!, c)).rows, [['a7']]);
+    },
+  );
 
   for (const c of [...CASES, ...BUILTIN]) {
     test(c.name, async (t) => {
