@@ -254,6 +254,9 @@ describe('search on the store', () => {
     await expectIds('requestObject.spec.priority in [0 1000)', []);
     await expectIds('requestObject.spec.priority: *', ['a7']);
     await expectIds('requestObject.spec.replicas: *', []);
+    // A path through arrays exists only in the events that have it (a3 has a requestObject too).
+    await expectIds('requestObject.spec.containers.image: *', ['a7']);
+    await expectIds('not requestObject.spec.containers.image: *', except('a7'));
     await expectIds('annotations.authorization.k8s.io/reason: RoleBinding', ['a4']);
     await expectIds('annotations.authorization.k8s.io/reason: alice', ['a4']);
     await expectIds('annotations.authorization.k8s.io/decision: allow', ['a4']);

@@ -196,7 +196,9 @@ function pathJsonText(field: Extract<FieldRef, { kind: 'path' }>): string {
   const variants: string[] = [direct];
   for (let mask = 1; mask < 1 << (depth - 1); mask++) {
     const path = jsonPath(field.keys, (i) => (mask & (1 << i)) !== 0);
-    variants.push(`array_to_string(json_extract(${parent}, ${sqlString(path)}), chr(10))`);
+    // Empty when the path is absent: NULL instead, or concat_ws would join the empty strings into
+    // separators and the field would seem to exist.
+    variants.push(`NULLIF(array_to_string(json_extract(${parent}, ${sqlString(path)}), chr(10)), '')`);
   }
   return `NULLIF(concat_ws(chr(10), ${variants.join(', ')}), '')`;
 }
