@@ -330,6 +330,18 @@ describe('what a rule reports', () => {
     );
   });
 
+  test('messages name a namespaced object namespace/name and a cluster-scoped one by its name', async () => {
+    const cm = library.find((r) => r.id === 'falco-k8s-configmap-created')!;
+    const crb = library.find((r) => r.id === 'sigma-rolebinding-modification')!;
+    const a = await evaluate(cm, CASES['falco-k8s-configmap-created'].pos);
+    assert.equal(renderTemplate(cm.annotations.title, a.rows[0]), 'K8s ConfigMap Created: default/my-config');
+    const b = await evaluate(crb, CASES['sigma-rolebinding-modification'].pos);
+    assert.equal(
+      renderTemplate(crb.annotations.title, b.rows[0]),
+      'clusterrolebindings some-reader-binding create',
+    );
+  });
+
   test('the internet-login template counts public first source IPs only', async () => {
     const rule = library.find((r) => r.id === 'ack-internet-login')!;
     const c = CASES['ack-internet-login'];
