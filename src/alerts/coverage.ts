@@ -423,7 +423,7 @@ export function renderCoverage(report: CoverageReport): string {
   section(`Rules that miss some of their requests under ${report.policy}:`, 'partial');
   const full = report.rules.filter((r) => r.status === 'full').length;
   lines.push(
-    `${report.never.length} of ${report.rules.length} enabled rules can never fire, ${report.partial.length} miss some requests, ${full} see every request they look at` +
+    `Of ${report.rules.length} enabled rules: ${report.never.length} can never fire, ${report.partial.length} miss some requests, ${full} see every request they look at` +
       (report.skipped.length ? ` (${report.skipped.length} disabled rules not analysed)` : '') +
       '.',
   );
