@@ -2,10 +2,10 @@
 // a free HTTP port and no other listener (no native TCP, no interserver port). Tests that kill and
 // restart it get the same directory and port back.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 /** The server binary: Debian's `clickhouse-server`, or the single `clickhouse` binary of upstream. */
 export function clickHouseServerCommand(): { cmd: string; args: string[] } | null {
@@ -51,7 +51,7 @@ export interface TestClickHouse {
   stop(): Promise<void>;
 }
 
-function configXml(dir: string, port: number): string {
+function configXml(dir: string, port: number, nativePort: number | null): string {
   return `<?xml version="1.0"?>
 <yandex>
   <logger>
@@ -62,7 +62,7 @@ function configXml(dir: string, port: number): string {
     <count>1</count>
   </logger>
   <listen_host>127.0.0.1</listen_host>
-  <http_port>${port}</http_port>
+  <http_port>${port}</http_port>${nativePort ? `\n  <tcp_port>${nativePort}</tcp_port>` : ''}
   <path>${dir}/data/</path>
   <tmp_path>${dir}/tmp/</tmp_path>
   <user_files_path>${dir}/user_files/</user_files_path>
@@ -112,14 +112,26 @@ async function waitUntilUp(httpUrl: string, proc: ChildProcess, timeoutMs = 30_0
   throw new Error(`clickhouse-server did not answer on ${httpUrl} within ${timeoutMs} ms`);
 }
 
-export async function startTestClickHouse(): Promise<TestClickHouse> {
+export interface TestClickHouseOptions {
+  /** Extra configuration files copied into the server's config.d (merged by ClickHouse). */
+  configFiles?: string[];
+  /** Also listen on a native-protocol port (18.16 needs one once remote_servers is configured). */
+  nativePort?: boolean;
+}
+
+export async function startTestClickHouse(opts: TestClickHouseOptions = {}): Promise<TestClickHouse> {
   const command = clickHouseServerCommand();
   if (!command) throw new Error(NO_SERVER_REASON);
   const dir = mkdtempSync(join(tmpdir(), 'kaudit-ch-'));
   for (const d of ['data', 'tmp', 'log', 'user_files', 'format_schemas']) mkdirSync(join(dir, d));
   const port = await freePort();
-  writeFileSync(join(dir, 'config.xml'), configXml(dir, port));
+  const nativePort = opts.nativePort ? await freePort() : null;
+  writeFileSync(join(dir, 'config.xml'), configXml(dir, port, nativePort));
   writeFileSync(join(dir, 'users.xml'), USERS_XML);
+  if (opts.configFiles?.length) {
+    mkdirSync(join(dir, 'config.d'));
+    for (const f of opts.configFiles) copyFileSync(f, join(dir, 'config.d', basename(f)));
+  }
   const httpUrl = `http://127.0.0.1:${port}`;
   let proc: ChildProcess;
   const launch = async () => {
@@ -134,7 +146,12 @@ export async function startTestClickHouse(): Promise<TestClickHouse> {
       if (proc.exitCode !== null || proc.signalCode !== null) resolve();
       else proc.once('exit', () => resolve());
     });
-  await launch();
+  try {
+    await launch();
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     httpUrl,
     port,
