@@ -575,7 +575,7 @@ export const CASES: ParityCase[] = [
     pushdown: true,
   },
   {
-    name: 'time_series with 0 padding (finished in DuckDB)',
+    name: 'time_series with 0 padding',
     query: `* | select time_series(__time__, '1d', '%Y-%m-%d', '0') as d, count(*) as n group by d order by d`,
     ctx: { cluster: 'default', from: Date.UTC(2024, 3, 30) / 1000, to: Date.UTC(2024, 4, 4) / 1000 },
     expect: [
@@ -584,7 +584,71 @@ export const CASES: ParityCase[] = [
       ['2024-05-02', 1],
       ['2024-05-03', 1],
     ],
-    pushdown: false,
+    pushdown: true,
+  },
+  {
+    name: 'time_series paddings: null, last, next, avg; the axis from the data without a window',
+    query: `* | select time_series(__time__, '12h', '%m-%d %H', 'null') as d, count(*) as n, max("responseStatus.code") as worst group by d order by d`,
+    ctx: D,
+    // 12h buckets from the first to the last event: E1 10:00 and E2 10:30 in 05-01 00, E3 23:59:59 in
+    // 05-02 12, E4 in 05-03 00; the two buckets between them are NULL.
+    expect: [
+      ['05-01 00', 2, 403],
+      ['05-01 12', null, null],
+      ['05-02 00', null, null],
+      ['05-02 12', 1, 404],
+      ['05-03 00', 1, 500],
+    ],
+    pushdown: true,
+  },
+  {
+    name: 'time_series padding last/next/avg over a window',
+    query: `* | select time_series(__time__, '1d', '%d', 'last') as d, count(*) as last_n from log group by d order by d`,
+    ctx: { cluster: 'default', from: Date.UTC(2024, 3, 29) / 1000, to: Date.UTC(2024, 4, 6) / 1000 },
+    // 04-29, 04-30: no earlier value → NULL; 05-01 2, 05-02 1, 05-03 1, then 05-04, 05-05 carry 1.
+    expect: [
+      ['29', null],
+      ['30', null],
+      ['01', 2],
+      ['02', 1],
+      ['03', 1],
+      ['04', 1],
+      ['05', 1],
+    ],
+    pushdown: true,
+  },
+  {
+    name: 'time_series padding next and avg',
+    query: `* | select time_series(__time__, '12h', '%d %H', 'next') as d, count(*) as n from log group by d order by d`,
+    ctx: { cluster: 'default', from: Date.UTC(2024, 4, 1) / 1000, to: Date.UTC(2024, 4, 3, 12) / 1000 },
+    // 01 00 → 2, 01 12 → next 1 (02 12), 02 00 → 1, 02 12 → 1, 03 00 → 1.
+    expect: [
+      ['01 00', 2],
+      ['01 12', 1],
+      ['02 00', 1],
+      ['02 12', 1],
+      ['03 00', 1],
+    ],
+    pushdown: true,
+  },
+  {
+    name: 'time_series padding avg in a time zone',
+    query: `* | select time_series(__time__, '1d', '%m-%d', 'avg') as d, count(*) as n from log group by d order by d`,
+    ctx: {
+      cluster: 'default',
+      timezone: 'Asia/Shanghai',
+      from: Date.UTC(2024, 3, 30, 16) / 1000,
+      to: Date.UTC(2024, 4, 4, 16) / 1000,
+    },
+    // Shanghai days: 05-01 (E1 18:00, E2 18:30) 2; 05-02 none; 05-03 (E3 07:59:59, E4 08:00) 2; 05-04 none.
+    // 05-02 = (2 + 2) / 2 = 2; 05-04 has no next value → NULL.
+    expect: [
+      ['05-01', 2],
+      ['05-02', 2],
+      ['05-03', 2],
+      ['05-04', null],
+    ],
+    pushdown: true,
   },
   {
     name: 'time_series as one of several keys (no padding)',

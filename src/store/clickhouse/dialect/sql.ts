@@ -24,7 +24,9 @@ import type {
   Select,
   WindowSpec,
 } from '../../../query/sql/ast.js';
-import { castBaseType, containsAggregate, children } from '../../../query/sql/bind.js';
+import { castBaseType, containsAggregate, children, exprKey } from '../../../query/sql/bind.js';
+import { parseWindowSeconds, tsOffsetSeconds } from '../../duckdb/dialect/time.js';
+import { formatExpression } from './datetime.js';
 import { QueryError } from '../../../query/errors.js';
 import type { RenderContext } from '../../../query/dialect.js';
 import { EVENTS_RELATION } from '../../store.js';
@@ -109,7 +111,8 @@ export class ClickHouseRenderer {
   }
 
   select(sel: Select): string {
-    if (this.isTimeSeriesPadding(sel)) throw new NotPushable('time_series with padding');
+    const padded = this.timeSeriesPadding(sel);
+    if (padded) return padded;
     if (sel.items.some((i) => findCall(i.expr, 'compare'))) throw new NotPushable('compare()');
     const aggregated =
       sel.groupBy.length > 0 ||
@@ -134,10 +137,96 @@ export class ClickHouseRenderer {
     return sql;
   }
 
-  private isTimeSeriesPadding(sel: Select): boolean {
-    if (sel.groupBy.length !== 1) return false;
+  /**
+   * `time_series(t, window, format, padding)` as the only GROUP BY key, as the DuckDB renderer: the
+   * grouped buckets joined to the full axis of buckets (the query window, or the data's first to
+   * last bucket), gaps filled with the padding. ClickHouse's first_value/last_value skip NULLs,
+   * which is the IGNORE NULLS the padding needs.
+   */
+  private timeSeriesPadding(sel: Select): string | undefined {
+    if (sel.groupBy.length !== 1) return undefined;
     const key = sel.groupBy[0];
-    return key.kind === 'func' && key.name === 'time_series';
+    if (key.kind !== 'func' || key.name !== 'time_series') return undefined;
+    const keyId = exprKey(key);
+    const tsIndex = sel.items.findIndex((i) => exprKey(i.expr) === keyId);
+    if (tsIndex < 0) return undefined;
+    const [tArg, windowArg, formatArg, padArg] = key.args;
+    const pad = padArg.kind === 'literal' ? padArg.value.toLowerCase() : '';
+    if (!['0', 'null', 'last', 'next', 'avg'].includes(pad)) {
+      throw new QueryError(
+        "time_series padding must be one of '0', 'null', 'last', 'next', 'avg'",
+        padArg.pos,
+      );
+    }
+    if (windowArg.kind !== 'literal' || windowArg.literal !== 'string') {
+      throw new QueryError("time_series window must be a string such as '5m' or '1h'", windowArg.pos);
+    }
+    if (formatArg.kind !== 'literal' || formatArg.literal !== 'string') {
+      throw new QueryError('time_series format must be a string literal', formatArg.pos);
+    }
+    const step = parseWindowSeconds(windowArg.value, windowArg.pos);
+    const offset = tsOffsetSeconds(this.timezone);
+    const t = this.expr(tArg);
+    const bucket = `(toInt64(floor((toFloat64(${t}) + ${offset}) / ${step})) * ${step} - ${offset})`;
+    const inner: string[] = [`${bucket} AS \`_bucket\``];
+    sel.items.forEach((item, i) => {
+      if (i !== tsIndex) {
+        const e = this.expr(item.expr);
+        inner.push(`${item.expr.type === 'boolean' ? `toBool(${e})` : e} AS \`_c${i}\``);
+      }
+    });
+    let innerSql = `SELECT ${inner.join(', ')}`;
+    if (sel.from) innerSql += ` FROM ${this.from(sel.from)}`;
+    if (sel.where) innerSql += ` WHERE ${this.expr(sel.where)}`;
+    innerSql += ` GROUP BY ${bucket}`;
+    if (sel.having) innerSql += ` HAVING ${this.expr(sel.having)}`;
+    const { from, to } = this.ctx.base;
+    const lo =
+      from !== undefined
+        ? `toInt64(${Math.floor((Math.ceil(from) + offset) / step) * step - offset})`
+        : 'ifNull((SELECT min(`_bucket`) FROM `_ts`), toInt64(0))';
+    const hi =
+      to !== undefined
+        ? `toInt64(${Math.ceil(to) - 1})`
+        : 'ifNull((SELECT max(`_bucket`) FROM `_ts`), toInt64(-1))';
+    const label = formatExpression(this.secondsToTimestamp('`_axis`.`_bucket`'), formatArg.value);
+    const ord = 'ORDER BY `_axis`.`_bucket`';
+    const last = (c: string) =>
+      `last_value(${c}) OVER (${ord} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+    const next = (c: string) =>
+      `first_value(${c}) OVER (${ord} ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)`;
+    const outs = sel.items.map((item, i) => {
+      const name = quoteIdent(item.name!);
+      if (i === tsIndex) return `${label} AS ${name}`;
+      const c = `\`_ts\`.\`_c${i}\``;
+      switch (pad) {
+        case '0':
+          return `coalesce(${c}, 0) AS ${name}`;
+        case 'null':
+          return `${c} AS ${name}`;
+        case 'last':
+          return `coalesce(${c}, ${last(c)}) AS ${name}`;
+        case 'next':
+          return `coalesce(${c}, ${next(c)}) AS ${name}`;
+        default:
+          return `coalesce(${c}, (${last(c)} + ${next(c)}) / 2.0) AS ${name}`;
+      }
+    });
+    const order = sel.orderBy.length
+      ? sel.orderBy
+          .map((o) => {
+            const idx = sel.items.findIndex((i) => exprKey(i.expr) === exprKey(o.expr));
+            const target =
+              idx === tsIndex || idx < 0 ? '`_axis`.`_bucket`' : quoteIdent(sel.items[idx].name!);
+            return `${target} ${o.desc ? 'DESC' : 'ASC'} NULLS ${(o.nulls ?? 'last').toUpperCase()}`;
+          })
+          .join(', ')
+      : '`_axis`.`_bucket` ASC';
+    let sql =
+      `WITH \`_ts\` AS (${innerSql}), \`_axis\` AS (SELECT arrayJoin(range(${lo}, ${hi} + 1, ${step})) AS \`_bucket\`) ` +
+      `SELECT ${outs.join(', ')} FROM \`_axis\` LEFT JOIN \`_ts\` ON \`_ts\`.\`_bucket\` = \`_axis\`.\`_bucket\` ORDER BY ${order}`;
+    if (sel.limit) sql += this.limit(sel.limit.count, sel.limit.offset);
+    return sql;
   }
 
   /** The events relation with the base filter applied, under `alias`. */
