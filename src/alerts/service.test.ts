@@ -48,7 +48,7 @@ test('the scheduler runs a rule when due, never two evaluations of one rule at o
   const svc = new AlertService({
     store: () => store,
     config: alertsConfigSchema.parse({
-      channels: { hook: { type: 'webhook', url: rx.url, timeout: '1s' } },
+      channels: { hook: { type: 'webhook', url: rx.url, timeout: '3s' } },
       defaultChannels: ['hook'],
       retry: { attempts: 1 },
     }),
@@ -60,7 +60,7 @@ test('the scheduler runs a rule when due, never two evaluations of one rule at o
     builtins: false,
   });
   try {
-    // the first delivery hangs (until the channel's 1s timeout), so the evaluation stays busy
+    // the first delivery hangs (until the channel's 3s timeout), so the evaluation stays busy
     rx.answer = (_r, n) => (n === 1 ? 'hang' : { status: 200, body: 'ok' });
     await svc.start();
     assert.deepEqual(svc.problems, []);
@@ -68,19 +68,20 @@ test('the scheduler runs a rule when due, never two evaluations of one rule at o
     clock = AT + 60;
     await svc.tick();
     assert.deepEqual(svc.busy, ['kaudit-svc-delete']);
-    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 100 && rx.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(rx.requests.length, 1);
     // due again while the first is still delivering: skipped, not started twice
     clock = AT + 120;
     await svc.tick();
+    assert.deepEqual(svc.busy, ['kaudit-svc-delete']);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(rx.requests.length, 1);
     const state = stateStoreOf(() => store);
-    for (let i = 0; i < 50 && svc.busy.length; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && svc.busy.length; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(svc.busy, []);
     assert.equal((await state.load('kaudit-svc-delete')).lastRun, AT + 60);
     const [h] = await state.history();
-    assert.match(h.notifications[0].error ?? '', /no answer within 1s/);
+    assert.match(h.notifications[0].error ?? '', /no answer within 3s/);
     // disabled through the store setting: a due time passes without an evaluation
     await state.setEnabled('kaudit-svc-delete', false);
     clock = AT + 600;
@@ -90,7 +91,7 @@ test('the scheduler runs a rule when due, never two evaluations of one rule at o
     // enabled again: it runs at the next tick (it is overdue)
     await state.setEnabled('kaudit-svc-delete', true);
     await svc.tick();
-    for (let i = 0; i < 50 && svc.busy.length; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && svc.busy.length; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal((await state.load('kaudit-svc-delete')).lastRun, AT + 600);
   } finally {
     await rx.close();
