@@ -14,6 +14,7 @@ import { openDuckDbStore } from '../../src/store/duckdb/index.js';
 import { addEvents } from '../../src/store/duckdb/testing.js';
 import type { AuditEvent } from '../../src/event/types.js';
 import { consoleDir } from '../../src/server/routes/console.js';
+import { AlertStateStore } from '../../src/alerts/state.js';
 import {
   EXPECTED,
   EXPECTED_RESOURCE,
@@ -33,6 +34,11 @@ const RANGE = `range=abs&from=${FIXTURE_FROM}&to=${FIXTURE_TO}`;
 const CLUSTER = 'prod';
 const TOKEN = 'e2e-viewer-token-0123456789';
 const nullLog = { write: () => true } as unknown as NodeJS.WritableStream;
+
+const MESSAGES = [
+  'configmaps team-b/app-config deleted by ops-carol',
+  'pods team-b/api-0 deleted by ops-carol',
+];
 
 type Row = Record<string, unknown>;
 
@@ -60,6 +66,15 @@ async function startWithFixture(dir: string, config: Record<string, unknown>): P
     lines.map((l) => JSON.parse(l) as AuditEvent),
     { cluster: CLUSTER },
   );
+  // Two unread messages in the in-app message center, as a rule with the in-app channel leaves them.
+  const messages = new AlertStateStore(store);
+  const now = Math.floor(Date.now() / 1000);
+  for (const [i, title] of MESSAGES.entries()) {
+    await messages.addMessage(
+      { time: now - 60 + i, ruleId: 'ack-delete-operations', severity: 'low', title, body: `${title}.` },
+      `e2e-${i}`,
+    );
+  }
   await store.close();
   return startServer({
     dbPath: db,
@@ -485,9 +500,19 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
       .locator('table[aria-label="Alert history"], .empty, .error')
       .first()
       .waitFor({ timeout: 10_000 });
+    // The message center: two unread (seeded), the count in the header follows marking them read.
+    const badge = page.locator('[data-testid="unread"]');
+    assert.equal(await badge.textContent(), '2');
     await page.getByRole('tab', { name: 'Messages' }).click();
     await page.waitForURL(/section=messages/);
-    await page.getByRole('region', { name: 'Message center' }).waitFor({ timeout: 10_000 });
+    const center = page.getByRole('region', { name: 'Message center' });
+    await center.waitFor({ timeout: 10_000 });
+    assert.deepEqual(await center.locator('li.unread strong').allTextContents(), [MESSAGES[1], MESSAGES[0]]);
+    await center.locator('li', { hasText: MESSAGES[1] }).getByRole('button', { name: 'Mark read' }).click();
+    await page.locator('[data-testid="unread"]', { hasText: '1' }).waitFor({ timeout: 10_000 });
+    await center.getByRole('button', { name: 'Mark all read' }).click();
+    await badge.waitFor({ state: 'detached', timeout: 10_000 });
+    assert.equal(await center.locator('li.unread').count(), 0);
     await shot('alerts-messages');
   });
 
