@@ -13,6 +13,8 @@ import { loadCompiledPolicy } from '../policy/index.js';
 import type { Policy, PolicyRule } from '../policy/types.js';
 import { alertCoverage, describePolicyRule, parseResource, ruleCoverage, stagesRead } from './coverage.js';
 import { loadRuleFiles, type Rule } from './rule.js';
+import { AlertStateStore } from './state.js';
+import { openDuckDbStore } from '../store/duckdb/index.js';
 
 const LIBRARY_FILES = ['falco-k8saudit.yaml', 'sigma-k8s-audit.yaml', 'ack-alert-templates.yaml'];
 let library: Rule[];
@@ -316,6 +318,29 @@ describe('kaudit alerts coverage', () => {
       await runAlertsCoverage({ policy: file }, b.io);
       assert.ok(
         (JSON.parse(b.out.join('')) as { never: string[] }).never.includes('sigma-exec-into-container'),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--db honours a rule disabled in the console (a setting in the store)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kaudit-cov-'));
+    try {
+      const db = join(dir, 'kaudit.duckdb');
+      const store = await openDuckDbStore({ path: db });
+      await new AlertStateStore(store).setEnabled('falco-configmap-private-credentials', false);
+      await store.close();
+      const withDb = io();
+      await runAlertsCoverage({ policy: 'default', db }, withDb.io);
+      const report = JSON.parse(withDb.out.join('')) as { never: string[]; skipped: string[] };
+      // Under the default policy this is the one rule that can never fire; switched off, it is not analysed.
+      assert.deepEqual(report.never, []);
+      assert.ok(report.skipped.includes('falco-configmap-private-credentials'));
+      await assert.rejects(
+        runAlertsCoverage({ policy: 'default', db: join(dir, 'missing.duckdb') }, io().io),
+        (e: unknown) =>
+          e instanceof UserError && /there is no kaudit store at .*missing\.duckdb/.test(e.message),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -2,19 +2,26 @@
 // policy, and which policy rule to change. Thin: load the rules (src/alerts/rule.ts) and the policy
 // (src/policy), call src/alerts/coverage.ts, print. The alerts command registers it with
 // `registerAlertsCoverage(alerts)`.
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { alertCoverage, renderCoverage, type CoverageReport } from '../alerts/coverage.js';
 import { defaultAlertsConfig } from '../alerts/config.js';
-import { loadConfiguredRules } from '../alerts/service.js';
+import { effectiveEnabled, loadConfiguredRules } from '../alerts/service.js';
+import type { Rule } from '../alerts/rule.js';
+import { AlertStateStore } from '../alerts/state.js';
 import { loadCompiledPolicy } from '../policy/index.js';
 import { loadConfigFile, validateConfig } from '../server/config.js';
 import { UserError } from './errors.js';
+import { storeLocation } from './flags.js';
+import { withStore } from './store.js';
 import { toJson } from './output.js';
 
 export interface CoverageFlags {
   policy?: string;
   rules?: string[];
   config?: string;
+  db?: string;
+  store?: string;
   format?: string;
   json?: boolean;
   failOn?: 'never' | 'partial' | 'none';
@@ -56,10 +63,30 @@ export async function runAlertsCoverage(flags: CoverageFlags, io: CoverageIO = p
       errors.length > 1 ? ` (and ${errors.length - 1} more problem(s); kaudit alerts lint lists them)` : '';
     throw new UserError(`rule file ${p.file}${p.rule ? `, rule ${p.rule}` : ''}: ${p.message}${more}.`);
   }
-  const report = alertCoverage(rules, compiled, label);
+  const report = alertCoverage(await withStoreSwitches(rules, flags), compiled, label);
   const json = flags.json || flags.format === 'json' || (!flags.format && !io.isTTY);
   io.out(json ? toJson(report, 2) + '\n' : renderCoverage(report));
   return exitCode(report, flags.failOn ?? 'none');
+}
+
+/**
+ * With --db/--store, a rule enabled or disabled in the console or the API (a setting in the store)
+ * counts as such; without, the rule files decide.
+ */
+async function withStoreSwitches(rules: Rule[], flags: CoverageFlags): Promise<Rule[]> {
+  if (!flags.db && !flags.store) return rules;
+  const loc = storeLocation(flags);
+  if (loc.kind === 'duckdb' && !existsSync(loc.path)) {
+    throw new UserError(
+      `there is no kaudit store at ${loc.path}; give the --db of your kaudit serve, or leave --db out to take enabled rules from the rule files.`,
+    );
+  }
+  const enabled = await withStore(
+    flags,
+    (store) => effectiveEnabled(new AlertStateStore(store), rules),
+    'alerts coverage',
+  );
+  return rules.map((r) => ({ ...r, enabled: enabled.get(r.id) ?? r.enabled }));
 }
 
 function exitCode(report: CoverageReport, failOn: 'never' | 'partial' | 'none'): number {
@@ -113,7 +140,8 @@ users (rules do not name their users). A rule is reported when the policy record
 level None, below the level the rule needs (Metadata, or Request for rules that read request bodies),
 or omits the stage the rule reads (ResponseStarted for exec). Each finding names the deciding policy
 rule (0-based, as kaudit policy lint does) and what to change. Whether a rule is enabled comes from
-the rule files (an override: { enabled: … } included), not from switches made in the console.`,
+the rule files (an override: { enabled: … } included) and, with --db/--store, from the switches made in
+the console or the API.`,
     )
     .action(async (flags: CoverageFlags) => {
       const code = await runAlertsCoverage(flags);
