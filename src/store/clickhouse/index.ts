@@ -21,6 +21,13 @@ import { createClient, ClickHouseError, ClickHouseLogLevel, type ClickHouseClien
 import { UserError } from '../../cli/errors.js';
 import { QueryError } from '../../query/errors.js';
 import type { Dialect } from '../../query/dialect.js';
+import {
+  clickHouseDialect,
+  clickHouseResult,
+  executePlannedSql,
+  sandboxSettings,
+  type ClickHouseJson,
+} from './dialect/index.js';
 import type {
   IngestResult,
   IngestRow,
@@ -67,7 +74,6 @@ export interface ClickHouseStoreOptions {
 }
 
 const DAY_SECONDS = 86400;
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function dayStart(day: string): number {
   return Date.UTC(+day.slice(0, 4), +day.slice(4, 6) - 1, +day.slice(6, 8)) / 1000;
@@ -110,32 +116,10 @@ function errorText(err: unknown): string {
   return code && !text.includes(code) ? `${code}: ${text}` : text;
 }
 
-/** A JSON value from ClickHouse (64-bit integers arrive quoted) in the Store's plain JS form. */
-function convert(v: unknown, type: string): unknown {
-  if (v === null || v === undefined) return null;
-  const base = type
-    .replace(/^(?:LowCardinality|Nullable)\((.*)\)$/, '$1')
-    .replace(/^Nullable\((.*)\)$/, '$1');
-  if (/^Array\(/.test(base) && Array.isArray(v)) {
-    const inner = base.slice(6, -1);
-    return v.map((x) => convert(x, inner));
-  }
-  if (typeof v === 'string' && /^U?Int(64|128|256)$/.test(base)) {
-    const b = BigInt(v);
-    return b <= MAX_SAFE && b >= -MAX_SAFE ? Number(b) : b;
-  }
-  return v;
-}
-
 /** $KAUDIT_CH_RETRY_MS: how long a write waits for an unavailable server (tests, impatient senders). */
 function retryFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const n = Number(env.KAUDIT_CH_RETRY_MS);
   return env.KAUDIT_CH_RETRY_MS && Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-
-function plainResult(json: { meta: { name: string; type: string }[]; data: unknown[][] }): QueryResult {
-  const columns = json.meta.map((m) => ({ name: m.name, type: m.type }));
-  return { columns, rows: json.data.map((r) => r.map((v, i) => convert(v, columns[i].type))) };
 }
 
 let versionCounter = 0;
@@ -165,49 +149,6 @@ function batchToken(ids: string[]): string {
   return h.digest('hex');
 }
 
-/**
- * The query side, from src/store/clickhouse/dialect (its own author): the dialect, the runner of its
- * plans (pushdown, or base filter on the server finished in DuckDB), result conversion and the
- * sandbox settings. Loaded by name so that a build without it still stores and migrates events.
- */
-interface DialectModule {
-  clickHouseDialect(caps: ClickHouseCapabilities): Dialect;
-  executePlannedSql(
-    sql: string,
-    server: (sql: string) => Promise<QueryResult>,
-    opts?: QueryOptions,
-  ): Promise<QueryResult>;
-  clickHouseResult(json: { meta: { name: string; type: string }[]; data: unknown[][] }): QueryResult;
-  sandboxSettings(limits?: { timeoutMs?: number }): Record<string, string | number>;
-}
-
-async function loadDialectModule(): Promise<DialectModule | null> {
-  const spec = './dialect/index.js';
-  try {
-    const mod = (await import(spec)) as Partial<DialectModule>;
-    return mod.clickHouseDialect && mod.executePlannedSql && mod.clickHouseResult && mod.sandboxSettings
-      ? (mod as DialectModule)
-      : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Without the dialect module: plain SQL still runs (store internals, tests); SLS queries cannot. */
-function unavailableDialect(): Dialect {
-  const missing = (): never => {
-    throw new UserError(
-      'this kaudit build has no ClickHouse query dialect; run SLS queries on a DuckDB store (kaudit migrate copies the events back)',
-    );
-  };
-  return {
-    name: 'clickhouse-unavailable',
-    renderStatement: missing,
-    renderSearchPage: missing,
-    implementsFunction: () => false,
-  };
-}
-
 export class ClickHouseStore implements Store {
   readonly kind = 'clickhouse' as const;
   readonly location: string;
@@ -221,10 +162,10 @@ export class ClickHouseStore implements Store {
     private readonly loc: ClickHouseLocation,
     private readonly client: ClickHouseClient,
     readonly capabilities: ClickHouseCapabilities,
-    private readonly queries: DialectModule | null,
     private readonly opts: ClickHouseStoreOptions,
   ) {
-    this.dialect = queries ? queries.clickHouseDialect(capabilities) : unavailableDialect();
+    // The query side is src/store/clickhouse/dialect (its own author): what runs on this release.
+    this.dialect = clickHouseDialect(capabilities);
     this.location = loc.location + (opts.cluster ? ` (cluster ${opts.cluster})` : '');
     this.db = quoteIdent(loc.database);
     this.schema = { database: loc.database, version: capabilities, cluster: opts.cluster };
@@ -267,7 +208,7 @@ export class ClickHouseStore implements Store {
       const [createDb, ...rest] = createSchemaSql(schema);
       await boot.command({ query: createDb });
       const client = make(loc.database);
-      const store = new ClickHouseStore(loc, client, caps, await loadDialectModule(), opts);
+      const store = new ClickHouseStore(loc, client, caps, opts);
       try {
         await store.migrate(rest);
       } catch (e) {
@@ -362,22 +303,15 @@ export class ClickHouseStore implements Store {
 
   async querySql(sql: string, opts: QueryOptions = {}): Promise<QueryResult> {
     if (this.closed) throw new UserError('the store is closed');
-    const q = this.queries;
-    if (!q) {
-      const settings: Record<string, string | number> = { readonly: 2 };
-      if (opts.timeoutMs) settings.max_execution_time = Math.max(1, Math.ceil(opts.timeoutMs / 1000));
-      return this.serverQuery(sql, settings, plainResult, opts);
-    }
-    // The dialect's text is a statement for the server or a plan finished in DuckDB.
-    const settings = q.sandboxSettings(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {});
-    return q.executePlannedSql(sql, (s) => this.serverQuery(s, settings, q.clickHouseResult, opts), opts);
+    // The dialect's text is a statement for the server or a plan finished in DuckDB (dialect/finish.ts).
+    const settings = sandboxSettings(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {});
+    return executePlannedSql(sql, (s) => this.serverQuery(s, settings, opts), opts);
   }
 
   /** One SELECT on the server, through the store's wall (sandbox.ts), read-only. */
   private async serverQuery(
     sql: string,
     settings: Record<string, string | number>,
-    toResult: (json: { meta: { name: string; type: string }[]; data: unknown[][] }) => QueryResult,
     opts: QueryOptions,
   ): Promise<QueryResult> {
     const text = sandboxQuery(
@@ -390,7 +324,7 @@ export class ClickHouseStore implements Store {
         format: 'JSONCompact',
         clickhouse_settings: settings,
       });
-      return toResult((await rs.json()) as { meta: { name: string; type: string }[]; data: unknown[][] });
+      return clickHouseResult((await rs.json()) as ClickHouseJson);
     } catch (e) {
       const code = serverErrorCode(e);
       if (code !== null) {
