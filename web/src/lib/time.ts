@@ -73,3 +73,8 @@ export function formatTime(unix: number, withSeconds = false): string {
   if (!withSeconds) return v;
   return `${v}:${String(new Date(unix * 1000).getSeconds()).padStart(2, '0')}`;
 }
+
+/** The browser's IANA time zone, sent with every query so times read in local time. */
+export function browserTimezone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}

@@ -2,37 +2,24 @@
 // matching events, the log list (stages of one request grouped) or the SQL result as a table or
 // chart, top values per field, CSV/JSON export and saved searches. Everything goes through
 // POST /api/v1/query; the histogram is the search part `| select … group by` (lib/sls.ts).
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Navigate } from '../App.js';
-import { api, ApiError, type QueryResponse, type SavedSearchItem } from '../lib/api.js';
+import { api, ApiError, type QueryResponse } from '../lib/api.js';
 import { cartesianOption, fillBuckets, histogramOption, pieOption } from '../lib/charts.js';
-import { fieldValue, groupByRequest, summary, type AuditEventLike } from '../lib/events.js';
-import { addTerm, hasSql, histogramQuery, term, topValuesQuery } from '../lib/sls.js';
+import type { AuditEventLike } from '../lib/events.js';
+import { addTerm, hasSql, histogramQuery, term } from '../lib/sls.js';
 import type { ResultView, ViewState } from '../lib/state.js';
 import { download, eventsTable, fromQueryResult, toCsv, toJson, type Table } from '../lib/table.js';
-import { bucketSeconds, formatTime, resolveRange } from '../lib/time.js';
+import { browserTimezone, bucketSeconds, formatTime, resolveRange } from '../lib/time.js';
 import { DataTable } from '../components/DataTable.js';
 import { EChart } from '../components/EChart.js';
 import { Empty, Loading, QueryErrorNote } from '../components/Notes.js';
-import { browserTimezone } from './Reports.js';
+import { FieldSidebar } from '../components/FieldSidebar.js';
+import { LogList } from '../components/LogList.js';
+import { SavedSearches } from '../components/SavedSearches.js';
 
 /** Logs per page (sls-query.md §9 U-9: a search without SQL returns 100 logs per page). */
 export const PAGE_SIZE = 100;
-
-/** Fields of the sidebar, in the row catalogue's names (DESIGN.md "The row"). */
-const SIDEBAR_FIELDS = [
-  'verb',
-  'user.username',
-  'objectRef.resource',
-  'objectRef.namespace',
-  'responseStatus.code',
-  'stage',
-  'objectRef.subresource',
-  'objectRef.apiGroup',
-  'userAgent',
-  'level',
-  'cluster',
-];
 
 interface QueryFailure {
   message: string;
@@ -320,253 +307,5 @@ function Pager({ page, pages, onPage }: { page: number; pages: number | null; on
         Older →
       </button>
     </nav>
-  );
-}
-
-function LogList({
-  events,
-  onPick,
-}: {
-  events: AuditEventLike[];
-  onPick: (field: string, value: unknown) => void;
-}) {
-  const groups = useMemo(() => groupByRequest(events), [events]);
-  return (
-    <ol className="loglist" aria-label="Matching requests, newest first">
-      {groups.map((g) => {
-        const last = g.events[g.events.length - 1];
-        const t = typeof last.__time__ === 'number' ? formatTime(last.__time__, true) : '';
-        return (
-          <li key={g.auditID} data-audit-id={g.auditID}>
-            <details>
-              <summary>
-                <span className="time">{t}</span> <span className="what">{summary(last)}</span>{' '}
-                <span className="muted small">
-                  {g.events.length > 1 ? `${g.events.length} stages: ` : ''}
-                  {g.events.map((e) => String(e.stage ?? '?')).join(', ')}
-                </span>
-              </summary>
-              <div className="request">
-                <div className="quick">
-                  {(['user.username', 'verb', 'objectRef.namespace', 'responseStatus.code'] as const).map(
-                    (f) => {
-                      const v = fieldValue(last, f);
-                      return v === undefined ? null : (
-                        <button
-                          key={f}
-                          type="button"
-                          className="chip"
-                          onClick={() => onPick(f, v)}
-                          title={`Add ${f} to the query`}
-                        >
-                          {f}: {String(v)}
-                        </button>
-                      );
-                    },
-                  )}
-                </div>
-                {g.events.map((e, i) => (
-                  <details key={i} className="stage" open={g.events.length === 1}>
-                    <summary>
-                      {String(e.stage ?? 'event')} · auditID {g.auditID}
-                    </summary>
-                    <pre className="json">{JSON.stringify(e, null, 2)}</pre>
-                  </details>
-                ))}
-              </div>
-            </details>
-          </li>
-        );
-      })}
-    </ol>
-  );
-}
-
-function FieldSidebar({
-  query,
-  base,
-  onPick,
-}: {
-  query: string;
-  base: { from: number; to: number; cluster: string };
-  onPick: (field: string, value: unknown) => void;
-}) {
-  const [open, setOpen] = useState<string | null>(null);
-  const [values, setValues] = useState<{ field: string; rows: { value: unknown; n: number }[] } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(
-    async (field: string) => {
-      setError(null);
-      setValues(null);
-      try {
-        const body: Record<string, unknown> = {
-          query: topValuesQuery(query, field),
-          from: base.from,
-          to: base.to,
-          timezone: browserTimezone(),
-        };
-        if (base.cluster) body.cluster = base.cluster;
-        const r = await api<QueryResponse>('POST', '/api/v1/query', body);
-        setValues({ field, rows: r.rows.map((row) => ({ value: row[0], n: Number(row[1]) })) });
-      } catch (e) {
-        setError((e as Error).message);
-      }
-    },
-    [query, base.from, base.to, base.cluster],
-  );
-  useEffect(() => {
-    if (open) void load(open);
-  }, [open, load]);
-  return (
-    <aside className="fields" aria-label="Fields">
-      <h2 className="small-heading">Fields</h2>
-      <ul>
-        {SIDEBAR_FIELDS.map((f) => (
-          <li key={f}>
-            <button
-              type="button"
-              className="field-name"
-              aria-expanded={open === f}
-              onClick={() => setOpen(open === f ? null : f)}
-            >
-              {f}
-            </button>
-            {open === f && (
-              <div className="top-values">
-                {error && <div className="inline-error">{error}</div>}
-                {!values && !error && <span className="muted small">Counting…</span>}
-                {values?.field === f && values.rows.length === 0 && (
-                  <span className="muted small">No values.</span>
-                )}
-                {values?.field === f && (
-                  <ul aria-label={`Top values of ${f}`}>
-                    {values.rows.map((r, i) => (
-                      <li key={i}>
-                        <button
-                          type="button"
-                          className="link"
-                          onClick={() => onPick(f, r.value)}
-                          title={`Add ${f}: ${String(r.value)} to the query`}
-                        >
-                          {r.value === null ? '(none)' : String(r.value)}
-                        </button>
-                        <span className="count">{r.n}</span>
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </div>
-            )}
-          </li>
-        ))}
-      </ul>
-    </aside>
-  );
-}
-
-function SavedSearches({ current, onOpen }: { current: string; onOpen: (q: string) => void }) {
-  const [items, setItems] = useState<SavedSearchItem[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [name, setName] = useState('');
-  const [saving, setSaving] = useState(false);
-  const reload = useCallback(async () => {
-    try {
-      const r = await api<{ searches: SavedSearchItem[] }>('GET', '/api/v1/saved-searches');
-      setItems(r.searches);
-      setError(null);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, []);
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-  return (
-    <div className="saved">
-      <label className="field">
-        <span>Saved searches</span>
-        <select
-          aria-label="Saved searches"
-          value=""
-          onChange={(e) => {
-            const s = items?.find((x) => x.id === e.target.value);
-            if (s) onOpen(s.query);
-          }}
-        >
-          <option value="">{items?.length ? 'Open a saved search…' : 'No saved searches yet'}</option>
-          {items?.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      {!saving ? (
-        <button type="button" className="link" disabled={!current.trim()} onClick={() => setSaving(true)}>
-          Save this search
-        </button>
-      ) : (
-        <form
-          className="inline-form"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            try {
-              await api('POST', '/api/v1/saved-searches', { name, query: current });
-              setName('');
-              setSaving(false);
-              await reload();
-            } catch (err) {
-              setError((err as Error).message);
-            }
-          }}
-        >
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="Name"
-            aria-label="Name of the saved search"
-            autoFocus
-          />
-          <button type="submit" disabled={!name.trim()}>
-            Save
-          </button>
-          <button type="button" className="link" onClick={() => setSaving(false)}>
-            Cancel
-          </button>
-        </form>
-      )}
-      {items && items.length > 0 && (
-        <details className="manage">
-          <summary>Manage</summary>
-          <ul>
-            {items.map((s) => (
-              <li key={s.id}>
-                <code title={s.query}>{s.name}</code>{' '}
-                <button
-                  type="button"
-                  className="link"
-                  aria-label={`Delete saved search ${s.name}`}
-                  onClick={async () => {
-                    try {
-                      await api('DELETE', `/api/v1/saved-searches/${encodeURIComponent(s.id)}`);
-                      await reload();
-                    } catch (err) {
-                      setError((err as Error).message);
-                    }
-                  }}
-                >
-                  Delete
-                </button>
-              </li>
-            ))}
-          </ul>
-        </details>
-      )}
-      {error && (
-        <span className="inline-error" role="alert">
-          Saved searches: {error}
-        </span>
-      )}
-    </div>
   );
 }
