@@ -484,7 +484,7 @@ export const CASES: ParityCase[] = [
     pushdown: true,
   },
   {
-    name: 'histogram unnested (UNNEST finishes in DuckDB)',
+    name: 'histogram unnested (UNNEST finished in DuckDB)',
     query: `* | select k, v from (select histogram(verb) as h from log), unnest(h) as t(k, v) order by k`,
     ctx: D,
     expect: [
@@ -663,10 +663,37 @@ export const CASES: ParityCase[] = [
     pushdown: true,
   },
   {
-    name: 'compare() (finished in DuckDB)',
+    name: 'compare()',
     query: '* | select compare(pv, 86400) as c from (select count(*) as pv from log)',
     ctx: { cluster: 'default', from: Date.UTC(2024, 4, 2) / 1000, to: Date.UTC(2024, 4, 3) / 1000 },
     expect: [[[1, 2, 0.5, Date.UTC(2024, 4, 1) / 1000]]],
+    pushdown: true,
+  },
+  {
+    name: 'compare() with two offsets, and its result read by an outer select',
+    // Window 05-02: E3 → 1; one day back: E1, E2 → 2; two days back: none → 0, ratio NULL.
+    query: '* | select compare(pv, 86400, 172800) from (select count(*) as pv from log)',
+    ctx: { cluster: 'default', from: Date.UTC(2024, 4, 2) / 1000, to: Date.UTC(2024, 4, 3) / 1000 },
+    expect: [[[1, 2, 0, 0.5, null]]],
+    pushdown: true,
+  },
+  {
+    name: 'compare() inside a subquery',
+    query:
+      '* | select c[1] - c[2] as diff from (select compare(pv, 86400) as c from (select count(*) as pv from log))',
+    ctx: { cluster: 'default', from: Date.UTC(2024, 4, 2) / 1000, to: Date.UTC(2024, 4, 3) / 1000 },
+    expect: [[-1]],
+    pushdown: true,
+  },
+  {
+    name: 'UNNEST of an array (finished in DuckDB)',
+    query: `* | select ip, count(*) as n from (select json_array_get(sourceIPs, 0) as a, split('x,y', ',') as parts from log), unnest(parts) as t(ip) group by ip order by ip`,
+    ctx: D,
+    // Four events, each unnests ['x', 'y']: x 4, y 4.
+    expect: [
+      ['x', 4],
+      ['y', 4],
+    ],
     pushdown: false,
   },
   {

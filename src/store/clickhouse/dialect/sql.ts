@@ -19,6 +19,7 @@ import type {
   ColumnBinding,
   Expr,
   FromItem,
+  FuncCall,
   OrderItem,
   Query,
   Select,
@@ -83,7 +84,12 @@ export class ClickHouseRenderer {
   constructor(
     readonly ctx: RenderContext,
     readonly features: DialectFeatures,
+    /** Relation aliases to replace while rendering (compare(): the shifted copy of a subquery). */
+    private readonly aliasMap: Map<string, string> = new Map(),
   ) {}
+
+  /** Pre-rendered SQL for particular call nodes (compare()). */
+  overrides?: Map<FuncCall, string>;
 
   get timezone(): string {
     return this.ctx.timezone;
@@ -113,7 +119,9 @@ export class ClickHouseRenderer {
   select(sel: Select): string {
     const padded = this.timeSeriesPadding(sel);
     if (padded) return padded;
-    if (sel.items.some((i) => findCall(i.expr, 'compare'))) throw new NotPushable('compare()');
+    const compared = this.compareSelect(sel);
+    if (compared) return compared;
+
     const aggregated =
       sel.groupBy.length > 0 ||
       sel.items.some((i) => containsAggregate(i.expr)) ||
@@ -133,6 +141,81 @@ export class ClickHouseRenderer {
     if (sel.having && aggregated) parts.push(`HAVING ${this.expr(sel.having)}`);
     if (sel.orderBy.length) parts.push(`ORDER BY ${this.orderBy(sel.orderBy)}`);
     let sql = parts.join(' ');
+    if (sel.limit) sql += this.limit(sel.limit.count, sel.limit.offset);
+    return sql;
+  }
+
+  /**
+   * `compare(x, n1[, n2…])` over `FROM (subquery)` as the DuckDB renderer (sls-query.md §4.2, §9 U-6):
+   * the subquery runs over the query window and over the window shifted back n seconds, and x of
+   * each run gives `[current, previous…, current/previous…]` plus the previous window's start when
+   * there is one offset.
+   */
+  private compareSelect(sel: Select): string | undefined {
+    const calls: FuncCall[] = [];
+    const find = (e: Expr): void => {
+      if (e.kind === 'func' && e.name === 'compare') calls.push(e);
+      else children(e).forEach(find);
+    };
+    sel.items.forEach((i) => find(i.expr));
+    if (calls.length === 0) return undefined;
+    const first = calls[0];
+    if (!sel.from || sel.from.kind !== 'subqueryRef') {
+      throw new QueryError(
+        'compare() needs FROM (subquery): select compare(x, 86400) from (select count(*) as x from log)',
+        first.pos,
+      );
+    }
+    const { from, to } = this.ctx.base;
+    if (from === undefined || to === undefined) {
+      throw new QueryError(
+        'compare() needs a query time window: give one with --since or --from/--to',
+        first.pos,
+      );
+    }
+    const sub = sel.from;
+    const alias = sub.renderAlias!;
+    const offsets = new Set<number>();
+    for (const c of calls) {
+      for (const o of c.args.slice(1)) {
+        if (o.kind !== 'literal' || o.literal !== 'integer' || Number(o.value) <= 0) {
+          throw new QueryError('compare() offsets must be whole numbers of seconds > 0, e.g. 86400', o.pos);
+        }
+        offsets.add(Number(o.value));
+      }
+    }
+    const joins = [`(${this.query(sub.query)}) AS ${quoteIdent(alias)}`];
+    const shifted = new Map<number, ClickHouseRenderer>();
+    for (const n of offsets) {
+      const shiftedAlias = `${alias}_${n}`;
+      const ctx: RenderContext = { ...this.ctx, base: { ...this.ctx.base, from: from - n, to: to - n } };
+      joins.push(
+        `(${new ClickHouseRenderer(ctx, this.features).query(sub.query)}) AS ${quoteIdent(shiftedAlias)}`,
+      );
+      shifted.set(
+        n,
+        new ClickHouseRenderer(this.ctx, this.features, new Map([...this.aliasMap, [alias, shiftedAlias]])),
+      );
+    }
+    const rendered = new Map<FuncCall, string>();
+    for (const c of calls) {
+      const cur = `toFloat64(${this.expr(c.args[0])})`;
+      const ns = c.args.slice(1).map((o) => Number((o as { value: string }).value));
+      const prev = ns.map((n) => `toFloat64(${shifted.get(n)!.expr(c.args[0])})`);
+      // A previous value of 0 gives a NULL ratio (JSON has no Infinity).
+      const parts = [cur, ...prev, ...prev.map((p) => `(${cur} / nullIf(${p}, 0))`)];
+      if (ns.length === 1) parts.push(`toFloat64(${Math.ceil(from) - ns[0]})`);
+      rendered.set(c, `[${parts.join(', ')}]`);
+    }
+    const withCompare = new ClickHouseRenderer(this.ctx, this.features, this.aliasMap);
+    withCompare.overrides = rendered;
+    const items = sel.items.map((i) => {
+      const e = withCompare.expr(i.expr);
+      return `${i.expr.type === 'boolean' ? `toBool(${e})` : e} AS ${quoteIdent(i.name!)}`;
+    });
+    let sql = `SELECT ${items.join(', ')} FROM ${joins.join(' CROSS JOIN ')}`;
+    if (sel.where) sql += ` WHERE ${withCompare.expr(sel.where)}`;
+    if (sel.orderBy.length) sql += ` ORDER BY ${withCompare.orderBy(sel.orderBy)}`;
     if (sel.limit) sql += this.limit(sel.limit.count, sel.limit.offset);
     return sql;
   }
@@ -244,6 +327,8 @@ export class ClickHouseRenderer {
       case 'subqueryRef':
         return `(${this.query(item.query)}) AS ${quoteIdent(item.renderAlias!)}`;
       case 'unnest':
+        // ClickHouse's form is ARRAY JOIN, which the store's statement check (../sandbox.ts) does
+        // not accept: UNNEST is finished in DuckDB (the subquery it reads still runs on the server).
         throw new NotPushable('UNNEST');
       case 'join': {
         const left = this.from(item.left);
@@ -267,7 +352,8 @@ export class ClickHouseRenderer {
   }
 
   column(b: ColumnBinding): string {
-    const rel = b.relAlias ? `${quoteIdent(b.relAlias)}.` : '';
+    const relAlias = this.aliasMap.get(b.relAlias) ?? b.relAlias;
+    const rel = relAlias ? `${quoteIdent(relAlias)}.` : '';
     switch (b.kind) {
       case 'field':
       case 'derived':
@@ -353,7 +439,7 @@ export class ClickHouseRenderer {
         }
       }
       case 'func':
-        return renderFunction(e, this);
+        return this.overrides?.get(e) ?? renderFunction(e, this);
       case 'case': {
         const parts = ['CASE'];
         if (e.operand) parts.push(this.expr(e.operand));
@@ -444,9 +530,4 @@ export class ClickHouseRenderer {
     }
     return `(${parts.join(' ')})`;
   }
-}
-
-function findCall(e: Expr, name: string): boolean {
-  if (e.kind === 'func' && e.name === name) return true;
-  return children(e).some((c) => findCall(c, name));
 }
