@@ -15,6 +15,7 @@ import { generateChunks } from '../src/generate/index.js';
 import { importPaths } from '../src/ingest/import.js';
 import { runQuery } from '../src/query/run.js';
 import { openDuckDbStore } from '../src/store/duckdb/index.js';
+import { defaultMemoryLimit } from '../src/store/duckdb/sandbox.js';
 import { openClickHouseStore } from '../src/store/clickhouse/index.js';
 import { copyEvents } from '../src/store/clickhouse/migrate.js';
 import type { Store } from '../src/store/store.js';
@@ -79,7 +80,8 @@ async function main(): Promise<void> {
       url = server.storeUrl('kaudit_bench');
     }
     const duckPath = join(dir, 'bench.duckdb');
-    const duck = await openDuckDbStore({ path: duckPath });
+    // The memory kaudit serve gives DuckDB (the copy sorts pages of wide rows).
+    const duck = await openDuckDbStore({ path: duckPath, memoryLimit: defaultMemoryLimit() });
     const ch = await openClickHouseStore({ url });
     const copyTarget = await openClickHouseStore({ url: url.replace(/\/[^/]*$/, '/kaudit_bench_copy') });
     try {

@@ -16,6 +16,7 @@ import { openStoreAt, type KauditStore } from './store.js';
 import { refuseWhileServed } from './remote.js';
 import { copyEvents } from '../store/clickhouse/migrate.js';
 import { isClickHouseUrl } from '../store/clickhouse/url.js';
+import { defaultMemoryLimit } from '../store/duckdb/sandbox.js';
 
 interface MigrateFlags extends OutputFlags {
   from?: string;
@@ -78,9 +79,11 @@ Examples:
     for (const loc of [from, to]) if (loc.kind === 'duckdb') refuseWhileServed(loc.path, 'kaudit migrate');
     const stores: KauditStore[] = [];
     try {
-      const source = await openStoreAt(from);
+      // Sorted pages of wide rows: DuckDB gets the server's memory limit, not a command's 256 MB.
+      const memoryLimit = defaultMemoryLimit();
+      const source = await openStoreAt(from, { memoryLimit });
       stores.push(source);
-      const target = await openStoreAt(to);
+      const target = await openStoreAt(to, { memoryLimit });
       stores.push(target);
       const bar =
         flags.progress !== false && process.stderr.isTTY && format === 'table'

@@ -45,3 +45,22 @@ test('bad URLs are refused with a sentence that never shows the password', () =>
   assert.equal(isClickHouseUrl('clickhouse://h'), true);
   assert.equal(isClickHouseUrl('duckdb:///x'), false);
 });
+
+test('--store clickhouse://… is a ClickHouse location whose printable path has no password', async () => {
+  const { storeLocation } = await import('../../cli/flags.js');
+  const loc = storeLocation({ store: 'clickhouse://k:pw@ch1:8123/audit', chCluster: 'c2x2' });
+  assert.deepEqual(loc, {
+    kind: 'clickhouse',
+    url: 'clickhouse://k:pw@ch1:8123/audit',
+    path: 'clickhouse://k@ch1:8123/audit',
+    chCluster: 'c2x2',
+  });
+  assert.throws(
+    () => storeLocation({ db: 'x.duckdb', chCluster: 'c2x2' }),
+    (e: Error) => e instanceof UserError && /--ch-cluster needs a ClickHouse store/.test(e.message),
+  );
+  assert.throws(
+    () => storeLocation({ store: 'mysql://u:hunter2@h/db' }),
+    (e: Error) => e instanceof UserError && !/hunter2/.test(e.message),
+  );
+});
