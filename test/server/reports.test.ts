@@ -150,7 +150,8 @@ test('run with filters, a parameter and a tab; the panel query carries the filte
   assert.deepEqual(requests.rows, [{ requests: 10 }]);
   assert.equal(
     requests.query,
-    'objectRef.namespace: "team-a" and user.username: "dev-bob" | select count(DISTINCT auditID) as requests',
+    'objectRef.namespace: "team-a" and user.username: "dev-bob" | select count(1) as requests ' +
+      `from log where stage in ('ResponseComplete', 'Panic') or (stage = 'ResponseStarted' and "responseStatus.code" = 401)`,
   );
   const status = await call('POST', '/api/v1/reports/overview/run', { ...range, status: 403 });
   assert.deepEqual(status.json.panels.find((p: { id: string }) => p.id === 'denied').rows, [{ requests: 6 }]);
