@@ -86,10 +86,33 @@ test('schema: created once, reopened without change, migrated from an older vers
   } finally {
     delete MIGRATIONS[0];
   }
+  // A store remembers whether it was created on a ClickHouse cluster.
+  await assert.rejects(
+    () => openClickHouseStore({ url: server!.storeUrl(db), cluster: 'c2x2' }),
+    (e: Error) =>
+      e instanceof UserError && /created on a single server, not on the cluster c2x2/.test(e.message),
+  );
   await assert.rejects(
     () => openClickHouseStore({ url: server!.storeUrl(db) }),
     (e: Error) =>
       e instanceof UserError && /written by a newer kaudit \(schema 7, this one knows 1\)/.test(e.message),
+  );
+});
+
+test('a store created on a ClickHouse cluster is read as one without --ch-cluster', async (t) => {
+  const db = `kt_cl_${process.pid}`;
+  const s = await open(t, { db });
+  if (!s) return;
+  // As if created with --ch-cluster audit_2x2 (four servers and ZooKeeper cannot run here).
+  await s.store.setSetting('ch_cluster', 'audit_2x2');
+  await s.store.close();
+  const again = await openClickHouseStore({ url: server!.storeUrl(db) });
+  assert.match(again.location, /\/kt_cl_\d+ \(cluster audit_2x2\)$/);
+  await again.close();
+  await assert.rejects(
+    () => openClickHouseStore({ url: server!.storeUrl(db), cluster: 'other' }),
+    (e: Error) =>
+      e instanceof UserError && /created on the ClickHouse cluster audit_2x2, not other/.test(e.message),
   );
 });
 

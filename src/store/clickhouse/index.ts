@@ -151,11 +151,11 @@ function batchToken(ids: string[]): string {
 
 export class ClickHouseStore implements Store {
   readonly kind = 'clickhouse' as const;
-  readonly location: string;
   private closed = false;
   private writeChain: Promise<unknown> = Promise.resolve();
   private readonly db: string;
-  private readonly schema: SchemaOptions;
+  /** The ClickHouse cluster (`--ch-cluster`), or the one the store was created on. */
+  private cluster: string | undefined;
   readonly dialect: Dialect;
 
   private constructor(
@@ -166,9 +166,16 @@ export class ClickHouseStore implements Store {
   ) {
     // The query side is src/store/clickhouse/dialect (its own author): what runs on this release.
     this.dialect = clickHouseDialect(capabilities);
-    this.location = loc.location + (opts.cluster ? ` (cluster ${opts.cluster})` : '');
+    this.cluster = opts.cluster;
     this.db = quoteIdent(loc.database);
-    this.schema = { database: loc.database, version: capabilities, cluster: opts.cluster };
+  }
+
+  get location(): string {
+    return this.loc.location + (this.cluster ? ` (cluster ${this.cluster})` : '');
+  }
+
+  private get schema(): SchemaOptions {
+    return { database: this.loc.database, version: this.capabilities, cluster: this.cluster };
   }
 
   static async open(opts: ClickHouseStoreOptions): Promise<ClickHouseStore> {
@@ -205,12 +212,17 @@ export class ClickHouseStore implements Store {
     const caps = capabilitiesFor(version);
     try {
       const schema: SchemaOptions = { database: loc.database, version: caps, cluster: opts.cluster };
-      const [createDb, ...rest] = createSchemaSql(schema);
-      await boot.command({ query: createDb });
+      const dbs = await boot.query({
+        query: `SELECT count() AS n FROM system.databases WHERE name = ${quoteString(loc.database)}`,
+        format: 'JSONEachRow',
+      });
+      if (Number(((await dbs.json()) as { n: string }[])[0]?.n ?? 0) === 0) {
+        await boot.command({ query: createSchemaSql(schema)[0] });
+      }
       const client = make(loc.database);
       const store = new ClickHouseStore(loc, client, caps, opts);
       try {
-        await store.migrate(rest);
+        await store.migrate();
       } catch (e) {
         await client.close();
         throw e;
@@ -244,16 +256,36 @@ export class ClickHouseStore implements Store {
     return (await rs.json()) as T[];
   }
 
-  private async migrate(createStatements: string[]): Promise<void> {
-    // The meta table first: it says whether the rest is ours and which version it has.
-    const [createMeta, ...others] = createStatements;
-    await this.command(createMeta);
-    const v = await this.rawSetting('schema_version');
+  /**
+   * Creates the schema of a new store, or checks and upgrades an existing one. A store remembers
+   * the ClickHouse cluster it was created on, so a command without --ch-cluster still reads the
+   * Distributed table (and not one shard's local part).
+   */
+  private async migrate(): Promise<void> {
+    const metaExists = await this.rows<{ n: string }>(
+      `SELECT count() AS n FROM system.tables WHERE database = ${quoteString(this.loc.database)} AND name = ${quoteString(META_TABLE)}`,
+    );
+    const v = Number(metaExists[0]?.n ?? 0) > 0 ? await this.rawSetting('schema_version') : undefined;
+    if (v !== undefined) {
+      const created = (await this.rawSetting('ch_cluster')) || undefined;
+      if (this.cluster !== undefined && created !== this.cluster) {
+        throw new UserError(
+          created
+            ? `the ClickHouse store ${this.loc.location} was created on the ClickHouse cluster ${created}, not ${this.cluster}; use --ch-cluster ${created} or leave it out`
+            : `the ClickHouse store ${this.loc.location} was created on a single server, not on the cluster ${this.cluster}; leave out --ch-cluster`,
+        );
+      }
+      this.cluster = created;
+    }
     if (v !== undefined && Number(v) > CH_SCHEMA_VERSION) {
       throw new UserError(
         `the ClickHouse store ${this.location} was written by a newer kaudit (schema ${v}, this one knows ${CH_SCHEMA_VERSION}); upgrade kaudit to use it`,
       );
     }
+    if (v !== undefined && Number(v) === CH_SCHEMA_VERSION) return;
+    // New (or interrupted while being created), or older: every statement is IF NOT EXISTS.
+    const [createMeta, ...others] = createSchemaSql(this.schema).slice(1);
+    await this.command(createMeta);
     let version = v === undefined ? CH_SCHEMA_VERSION : Number(v);
     while (version < CH_SCHEMA_VERSION) {
       const step = MIGRATIONS[version];
@@ -265,6 +297,7 @@ export class ClickHouseStore implements Store {
     }
     for (const sql of others) await this.command(sql);
     if (v === undefined) {
+      if (this.cluster) await this.writeSetting('ch_cluster', this.cluster);
       await this.writeSetting('schema_version', String(CH_SCHEMA_VERSION));
       this.opts.onNotice?.(`created a kaudit store in ClickHouse at ${this.location}`);
     }
@@ -394,7 +427,7 @@ export class ClickHouseStore implements Store {
       }
       if (pending.length === 0) return;
       const settings: Record<string, string | number> = {};
-      if (this.opts.cluster) settings.insert_distributed_sync = 1; // durable on the shards when it returns
+      if (this.cluster) settings.insert_distributed_sync = 1; // durable on the shards when it returns
       if (this.capabilities.insertDeduplicationToken) {
         settings.insert_deduplication_token = batchToken(pending.map((r) => r.id));
       }
@@ -610,7 +643,7 @@ export class ClickHouseStore implements Store {
 
   /** Receive-day partitions of the events (YYYYMMDD), with rows and bytes. */
   async partitionInfo(): Promise<{ day: string; events: number; bytes: number }[]> {
-    const sql = this.opts.cluster
+    const sql = this.cluster
       ? // On a cluster each node only knows its own parts: ask the data itself, across shards.
         `SELECT toString(${EVENTS_PARTITION_BY}) AS day, count() AS events, 0 AS bytes
          FROM ${this.physicalEvents} GROUP BY day ORDER BY day`
@@ -629,7 +662,7 @@ export class ClickHouseStore implements Store {
       for (const p of await this.partitionInfo()) {
         // Whole partitions only: every event in it was received before the cutoff.
         if (!/^\d{8}$/.test(p.day) || dayStart(p.day) + DAY_SECONDS > cutoffUnixSeconds) continue;
-        const onCluster = this.opts.cluster ? ` ON CLUSTER ${quoteIdent(this.opts.cluster)}` : '';
+        const onCluster = this.cluster ? ` ON CLUSTER ${quoteIdent(this.cluster)}` : '';
         await this.command(`ALTER TABLE ${this.t(EVENTS_LOCAL_TABLE)}${onCluster} DROP PARTITION ${p.day}`);
         events += p.events;
         bytes += p.bytes;
