@@ -52,6 +52,7 @@ Examples:
   kaudit serve
   kaudit serve --webhook --port 8443 --config /etc/kaudit/kaudit.yaml
   kaudit serve --watch '/var/log/kubernetes/audit/*.log' --start-at end
+  kaudit serve --webhook --store clickhouse://kaudit@ch1:8123/kaudit   # password: $KAUDIT_CLICKHOUSE_PASSWORD
   curl -s localhost:8080/api/v1/query -d '{"query":"verb: delete | select count(*) as n"}' -H 'Content-Type: application/json'`,
     )
     .action(async (flags: ServeFlags) => {
