@@ -113,7 +113,10 @@ test('GET /api/v1/reports/:id gives tabs and panels; unknown ids are 404 with th
   const exec = panels.find((p: { id: string }) => p.id === 'exec_list');
   assert.equal(exec.chart, 'table');
   assert.equal(exec.drilldown, 'verb: create and objectRef.subresource: exec');
-  assert.match(exec.query, /^verb: create and objectRef.subresource: exec \| select/);
+  assert.match(
+    exec.query,
+    /^\* \| select from_unixtime\(t\) as time,[^]*verb = 'create' and "objectRef.subresource" = 'exec'/,
+  );
   assert.equal(typeof exec.width, 'number');
   const missing = await call('GET', '/api/v1/reports/nope');
   assert.equal(missing.status, 404);
@@ -151,7 +154,7 @@ test('run with filters, a parameter and a tab; the panel query carries the filte
   assert.equal(
     requests.query,
     'objectRef.namespace: "team-a" and user.username: "dev-bob" | select count(1) as requests ' +
-      `from log where stage in ('ResponseComplete', 'Panic') or (stage = 'ResponseStarted' and "responseStatus.code" = 401)`,
+      `from log where (stage in ('ResponseComplete', 'Panic') or (stage = 'ResponseStarted' and "responseStatus.code" = 401))`,
   );
   const status = await call('POST', '/api/v1/reports/overview/run', { ...range, status: 403 });
   assert.deepEqual(status.json.panels.find((p: { id: string }) => p.id === 'denied').rows, [{ requests: 6 }]);
