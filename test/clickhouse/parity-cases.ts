@@ -8,6 +8,7 @@
 // below). Where a case here is new, `expect` carries its answer worked out by hand from the fixture,
 // and both engines must give it.
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import { decodeEventObject } from '../../src/event/decode.js';
 import type { AuditEvent } from '../../src/event/types.js';
 import { prepareRow } from '../../src/ingest/prepare.js';
@@ -33,6 +34,8 @@ export interface ParityCase {
   pushdown?: boolean;
   /** The query is refused, with this message, by both engines alike. */
   error?: string;
+  /** A known deviation (reported as TODO until fixed): why the hand-worked answer is not met yet. */
+  todo?: string;
 }
 
 export interface Fixture {
@@ -467,6 +470,14 @@ export const CASES: ParityCase[] = [
     ctx: D,
     expect: [[0, null, null, null, null, null]],
     pushdown: true,
+  },
+  {
+    name: 'count_if over no rows is 0 (Presto)',
+    query: `* | select count_if(verb = 'get'), count(*) from log where verb = 'nothing'`,
+    ctx: D,
+    expect: [[0, 0]],
+    pushdown: true,
+    todo: 'DuckDB dialect: count_if over no rows is NULL there, 0 in Presto/SLS and on ClickHouse',
   },
   {
     name: 'aggregates with FILTER and DISTINCT',
@@ -1195,3 +1206,24 @@ function sortListText(row: unknown): unknown {
   if (!Array.isArray(row)) return row;
   return row.map((v) => (typeof v === 'string' && v.includes(', ') ? v.split(', ').sort().join(', ') : v));
 }
+
+/**
+ * A known deviation of the DuckDB dialect from SLS/Presto that the ClickHouse dialect does not copy:
+ * count_if over no rows is 0 in Presto, NULL in DuckDB (src/store/duckdb/dialect/functions.ts
+ * count_if). True when the answers differ only by DuckDB NULLs where ClickHouse has 0, in a query
+ * calling count_if; such a case is reported as TODO rather than passed or failed.
+ */
+export function knownDuckDbDeviation(c: ParityCase, duck: Answer, ch: Answer): boolean {
+  if (!/\bcount_if\s*\(/i.test(c.query) || duck.rows.length !== ch.rows.length) return false;
+  const same = (d: unknown, h: unknown): boolean => {
+    if (d === null && h === 0) return true;
+    if (Array.isArray(d) && Array.isArray(h))
+      return d.length === h.length && d.every((x, i) => same(x, h[i]));
+    return isDeepStrictEqual(d, h);
+  };
+  const [dc, hc] = [comparable(c, duck), comparable(c, ch)];
+  return !isDeepStrictEqual(dc, hc) && dc.rows.every((row, i) => same(row, hc.rows[i]));
+}
+
+export const COUNT_IF_TODO =
+  'DuckDB dialect: count_if over no rows is NULL there, 0 in Presto/SLS and on ClickHouse';
