@@ -119,8 +119,8 @@ export class AlertService {
       }
       const enabled = await effectiveEnabled(this.state, this.rules);
       const states = this.due.size < this.rules.length ? await this.state.allStates() : new Map();
+      const ready: { rule: Rule; due: number }[] = [];
       for (const rule of this.rules) {
-        if (this.running.size >= (this.opts.maxConcurrent ?? 4)) break;
         if (!enabled.get(rule.id) || this.running.has(rule.id)) continue;
         let due = this.due.get(rule.id);
         if (due === undefined) {
@@ -132,7 +132,12 @@ export class AlertService {
             last !== null && now - last >= interval ? now : nextRun(rule.schedule, now, this.opts.timezone);
           this.due.set(rule.id, due);
         }
-        if (now < due) continue;
+        if (now >= due) ready.push({ rule, due });
+      }
+      // The longest-waiting first, so a rule late in the list is not starved by many others.
+      ready.sort((a, b) => a.due - b.due);
+      for (const { rule } of ready) {
+        if (this.running.size >= (this.opts.maxConcurrent ?? 4)) break;
         this.due.set(rule.id, nextRun(rule.schedule, now, this.opts.timezone));
         const run = evaluateRule(rule, this.deps, now)
           .catch((e: unknown) =>

@@ -116,7 +116,7 @@ test('alerts API: rules, enable/disable (admin only), test, history and messages
 
     // the scheduler (every second) fires it into the message center and the history
     let inbox: any = { unread: 0, messages: [] };
-    for (let i = 0; i < 100 && inbox.unread === 0; i++) {
+    for (let i = 0; i < 300 && inbox.unread === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
       inbox = await json(await call('GET', '/api/v1/messages', VIEWER));
     }
