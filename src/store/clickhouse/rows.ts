@@ -28,7 +28,8 @@ let chain: Promise<unknown> = Promise.resolve();
 
 async function connection(): Promise<DuckDBConnection> {
   converter ??= (async () => {
-    // Private and small: it only ever holds one batch. One thread keeps the row order of the batch.
+    // Private and small: it only ever holds one batch. One thread: more did not convert a 20,000-event
+    // batch faster on 2 CPUs (4.0 s against 3.7 s, under load), and the CPUs are the server's too.
     const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '512MB' });
     const conn = await instance.connect();
     await conn.run(createDuckEventsTableSql('memory', 'events'));
