@@ -25,7 +25,7 @@ import type { TemplateVars } from './template.js';
 export type Log = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
 export interface EngineDeps {
-  store: Pick<Store, 'querySql' | 'kind'>;
+  store: Store;
   state: AlertStateStore;
   channels: ChannelSet;
   timezone: string;
@@ -131,7 +131,7 @@ export async function deliverOutbox(state: RuleState, deps: EngineDeps): Promise
 
 function runner(deps: Pick<EngineDeps, 'store' | 'queryTimeoutMs'>) {
   return (q: string, ctx: Parameters<typeof runQuery>[2]) =>
-    runQuery(deps.store as Store, q, ctx, { timeoutMs: deps.queryTimeoutMs });
+    runQuery(deps.store, q, ctx, { timeoutMs: deps.queryTimeoutMs });
 }
 
 /** Evaluates `rule` once at `at` (default now), notifies, and persists everything. */

@@ -90,8 +90,12 @@ export class AlertService {
     for (const [name, reason] of channels.broken) {
       this.opts.log('error', 'alert channel unusable', { channel: name, problem: reason });
     }
+    const getStore = this.opts.store;
     this.deps = {
-      store: { kind: 'duckdb', querySql: (sql, o) => this.opts.store().querySql(sql, o) },
+      // The current store on every use (kaudit serve may recreate it; DuckDB or ClickHouse).
+      get store() {
+        return getStore();
+      },
       state: this.state,
       channels,
       timezone: this.opts.timezone,

@@ -106,8 +106,9 @@ async function api(s: ServerInfo, method: 'GET' | 'POST', path: string, body?: u
 
 /** Commands that read events need a store that exists (opening would create an empty one). */
 function requireStore(flags: StoreFlags): void {
-  const db = storeLocation(flags).path;
-  if (!existsSync(db)) {
+  const loc = storeLocation(flags);
+  const db = loc.path;
+  if (loc.kind === 'duckdb' && !existsSync(db)) {
     throw new UserError(
       `there is no store at ${db}; import events first (kaudit import) or give the store with --db PATH.`,
     );
@@ -274,8 +275,8 @@ Writing rules and configuring channels: docs/alerts.md.`,
       return;
     }
     const rules = await loadRules(flags, s);
-    const db = storeLocation(flags).path;
-    if (!existsSync(db)) {
+    const loc = storeLocation(flags);
+    if (loc.kind === 'duckdb' && !existsSync(loc.path)) {
       // No store yet: the rule files alone (nothing has run).
       const state = new AlertStateStore({
         putDocument: async () => {},
