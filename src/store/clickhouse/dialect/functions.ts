@@ -423,6 +423,9 @@ const SCALARS: Record<string, Render> = {
   url_extract_path: (_c, a) => urlPart('path', a[0]),
   url_extract_query: (_c, a) => urlPart('query', a[0]),
   url_extract_fragment: (_c, a) => urlPart('fragment', a[0]),
+  // Same bytes as DuckDB's: RFC 3986 unreserved characters kept, '+' not decoded, bad escapes kept.
+  url_encode: passthrough('encodeURLComponent'),
+  url_decode: passthrough('decodeURLComponent'),
   url_extract_parameter: (c, a) => {
     const name = literalString(c, 1, 'a parameter name');
     const re = q(`(?:^|[?&])${escapeRegex(name)}=([^&#]*)`);
