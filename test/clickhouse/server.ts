@@ -9,6 +9,12 @@ import { basename, join } from 'node:path';
 
 /** The server binary: Debian's `clickhouse-server`, or the single `clickhouse` binary of upstream. */
 export function clickHouseServerCommand(): { cmd: string; args: string[] } | null {
+  // $KAUDIT_CLICKHOUSE_SERVER names another binary (or, when it does not exist, none: the skip path).
+  const chosen = process.env.KAUDIT_CLICKHOUSE_SERVER;
+  if (chosen) {
+    if (!existsSync(chosen)) return null;
+    return chosen.endsWith('/clickhouse') ? { cmd: chosen, args: ['server'] } : { cmd: chosen, args: [] };
+  }
   for (const p of ['/usr/sbin/clickhouse-server', '/usr/bin/clickhouse-server']) {
     if (existsSync(p)) return { cmd: p, args: [] };
   }
