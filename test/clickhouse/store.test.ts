@@ -279,6 +279,10 @@ test('prune drops whole receive-day partitions; an old event received today is k
   // Events 10…14 were created at T0+10… (2024-05-01) but received on 05-03: kept.
   assert.deepEqual((await store.querySql('SELECT min(__time__) FROM kaudit_events')).rows, [[T0 + 10]]);
   assert.deepEqual((await store.prune(Date.UTC(2024, 4, 3, 12) / 1000)).partitions, []);
+  // The newest event: from the recent partitions, and from older ones when nothing came recently.
+  assert.equal(await store.newestEventTime(), T0 + 14);
+  now = Date.UTC(2024, 4, 20) / 1000;
+  assert.equal(await store.newestEventTime(), T0 + 14);
   await store.close();
 });
 
