@@ -12,7 +12,7 @@
 //   over the data, for scale.
 // Median of R runs after one warm-up, kaudit and baseline alternating.
 //
-//   npm run bench:report -- [--events N] [--runs R] [--db FILE] [--record]
+//   npm run bench:report -- [--events N] [--runs R] [--db FILE] [--record] [--only LABEL]
 //
 // --db FILE reuses (or creates) a store; by default it is cached in the temp directory per N.
 // --record writes the table to docs/benchmarks.md under "## Reports".
@@ -37,6 +37,8 @@ function arg(name: string, fallback?: string): string | undefined {
 const EVENTS = Number(arg('events', '1000000'));
 const RUNS = Number(arg('runs', '5'));
 const RECORD = process.argv.includes('--record');
+/** Only the cases whose label starts with this (for a quick look; not recorded). */
+const ONLY = arg('only');
 const TZ = 'UTC';
 const TARGET_MS = 2000;
 
@@ -115,6 +117,7 @@ async function main(): Promise<void> {
     say('|---|---:|---:|---:|---:|---:|:---:|');
     const slowest: string[] = [];
     for (const c of cases) {
+      if (ONLY && !c.label.startsWith(ONLY)) continue;
       const report = findReport(reports, c.report);
       const opts = {
         from,
@@ -175,7 +178,7 @@ async function main(): Promise<void> {
   } finally {
     await store.close();
   }
-  if (RECORD) {
+  if (RECORD && !ONLY) {
     const stamp = new Date().toISOString().slice(0, 10);
     recordSection(
       'Reports',
