@@ -116,11 +116,11 @@ describe('ClickHouse dialect parity on chdb (current ClickHouse)', () => {
     if (!requireOrSkip(t, typeof chdb !== 'string', String(chdb))) return;
     const cols =
       '"auditID", cluster, __time__, _time_us, "user.username", "responseStatus.code", "sourceIPs", "requestObject", _text';
-    const d = await duck!.querySql(`SELECT ${cols} FROM kaudit_events ORDER BY "auditID"`);
+    const d = await duck!.querySql(`SELECT ${cols} FROM kaudit_events ORDER BY "auditID", _id`);
     const c = clickHouseResult(
       JSON.parse(
         session!.query(
-          `SELECT ${cols.replace(/"/g, '`')} FROM kaudit_events ORDER BY auditID`,
+          `SELECT ${cols.replace(/"/g, '`')} FROM kaudit_events ORDER BY auditID, _id`,
           'JSONCompact',
         ),
       ) as ClickHouseJson,
