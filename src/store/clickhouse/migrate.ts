@@ -7,7 +7,7 @@
 // counts from the original receipt). Into DuckDB they go through its ingest (the rows are rebuilt
 // from the original Event by the same SQL), and the receive time becomes the time of the copy.
 import { ALL_COLUMNS } from '../../event/columns.js';
-import type { IngestRow, Store } from '../store.js';
+import type { IngestRow, QueryResult, Store } from '../store.js';
 import { EVENTS_RELATION } from '../store.js';
 import { ClickHouseStore } from './index.js';
 import { idFromHex, idHex } from './rows.js';
@@ -68,13 +68,19 @@ export async function copyEvents(
   let read = 0;
   let stored = 0;
   opts.onProgress?.({ read, stored, total });
-  for (;;) {
-    const page = await source.querySql(
-      `SELECT ${select} FROM ${EVENTS_RELATION} ${after(source, last)} ORDER BY _time_us, _id LIMIT ${batchRows}`,
+  const readAfter = (cursor: typeof last): Promise<QueryResult> =>
+    source.querySql(
+      `SELECT ${select} FROM ${EVENTS_RELATION} ${after(source, cursor)} ORDER BY _time_us, _id LIMIT ${batchRows}`,
     );
+  let next: Promise<QueryResult> | null = readAfter(null);
+  while (next) {
+    const page: QueryResult = await next;
     if (page.rows.length === 0) break;
     const lastRow = page.rows[page.rows.length - 1];
     last = { timeUs: Number(lastRow[at._time_us]), id: identity(lastRow[at._id]) };
+    // The next page is read while this one is written: source and target work at the same time.
+    next = page.rows.length < batchRows ? null : readAfter(last);
+    next?.catch(() => {}); // awaited in the next round; never an unhandled rejection meanwhile
     read += page.rows.length;
     if (target instanceof ClickHouseStore) {
       const rows = page.rows.map((r) => {
@@ -98,7 +104,6 @@ export async function copyEvents(
       stored += (await target.ingest(rows)).stored;
     }
     opts.onProgress?.({ read, stored, total });
-    if (page.rows.length < batchRows) break;
   }
   return { read, stored, duplicates: read - stored, seconds: (Date.now() - started) / 1000 };
 }
