@@ -5,9 +5,9 @@ import { atLeast, type ClickHouseCapabilities } from '../capabilities.js';
 
 export interface DialectFeatures {
   /**
-   * `JSONExtract*` (19.5): paths inside JSON columns (`requestObject.spec.containers.image: nginx`,
-   * `annotations.<key>`) and the JSON functions. Without it such a search or function is finished
-   * in DuckDB.
+   * Paths inside JSON columns (`requestObject.spec.containers.image: nginx`, `annotations.<key>`):
+   * `JSONExtractRaw` (19.5) and `JSONExtractArrayRaw` for paths through arrays; taken from 20.1,
+   * which has both. Without it such a search term is applied in DuckDB.
    */
   jsonExtract: boolean;
   /** `hasToken` (20.1): the token test's cheap prefilter (it can use a tokenbf_v1 skip index). */
@@ -24,7 +24,7 @@ export interface DialectFeatures {
 
 export function dialectFeatures(caps: Pick<ClickHouseCapabilities, 'version'>): DialectFeatures {
   return {
-    jsonExtract: atLeast(caps.version, 19, 5),
+    jsonExtract: atLeast(caps.version, 20, 1),
     hasToken: atLeast(caps.version, 20, 1),
     sqlPushdown: atLeast(caps.version, 23, 8),
   };

@@ -208,7 +208,7 @@ export function planSearchPage(
     },
   };
   return finishPlan(
-    'a search the server release cannot run (paths inside JSON columns need 19.5)',
+    'a search the server release cannot run (paths inside JSON columns need 20.1)',
     { ...ctx.base, pushed: split.pushed },
     [...columns],
     duckDbDialect.renderSearchPage(duckCtx, page),

@@ -13,7 +13,7 @@
 // - Full text is `_text` (built at ingest exactly as DuckDB's); text columns are `lowerUTF8(col)`
 //   (DuckDB's lower is Unicode-aware, ClickHouse's `lower` is ASCII-only); JSON columns and paths
 //   are their JSON text with the escapes that stand for delimiters turned into spaces.
-// - Paths inside JSON columns need JSONExtract (19.5); without it the search is not pushable and
+// - Paths inside JSON columns need JSONExtract (20.1); without it the search is not pushable and
 //   the planner applies it in DuckDB (plan.ts).
 import type { FieldRef, SearchNode, TokenPattern } from '../../../query/search/ast.js';
 import { DEFAULT_DELIMITERS, longestLiteral } from '../../../query/search/tokens.js';
@@ -137,7 +137,7 @@ class SearchRenderer {
 
   /** Raw JSON text at `keys` below `parent`, NULL when absent (JSONExtractRaw gives ''). */
   private pathRaw(parent: string, keys: string[]): string {
-    if (!this.f.jsonExtract) throw new NotPushable('paths inside JSON columns need JSONExtract (19.5)');
+    if (!this.f.jsonExtract) throw new NotPushable('paths inside JSON columns need JSONExtract (20.1)');
     return `nullIf(JSONExtractRaw(${quoteIdent(parent)}, ${keys.map(quoteString).join(', ')}), '')`;
   }
 

@@ -360,7 +360,7 @@ export class ClickHouseRenderer {
         return `${rel}${quoteIdent(b.name)}`;
       case 'dynamic': {
         // As DuckDB's json_extract_string: a scalar as its text, an object or array as JSON text.
-        if (!this.features.jsonExtract) throw new NotPushable('JSON paths need JSONExtract (19.5)');
+        if (!this.features.jsonExtract) throw new NotPushable('JSON paths need JSONExtract (20.1)');
         const j = `${rel}${quoteIdent(b.parent)}`;
         const k = b.keys.map((key) => `, ${quoteString(key)}`).join('');
         return `multiIf(JSONType(${j}${k}) = 'String', JSONExtractString(${j}${k}), JSONType(${j}${k}) = 'Null', NULL, JSONExtractRaw(${j}${k}))`;
