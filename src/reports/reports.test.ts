@@ -100,8 +100,8 @@ describe('report filters', () => {
     });
     assert.equal(
       panels.get('denied')!.query,
-      'objectRef.namespace: "team-a" and user.username: "dev-bob" and responseStatus.code: 403 | select count(1) as requests\n' +
-        `from log where "responseStatus.code" in (401, 403) and (stage in ('ResponseComplete', 'Panic') or (stage = 'ResponseStarted' and "responseStatus.code" = 401))`,
+      '(responseStatus.code: 401 or responseStatus.code: 403) and objectRef.namespace: "team-a" and user.username: "dev-bob" and responseStatus.code: 403 | select count(1) as requests\n' +
+        `from log where (stage in ('ResponseComplete', 'Panic') or (stage = 'ResponseStarted' and "responseStatus.code" = 401))`,
     );
     assert.ok(panels.get('requests')!.query.startsWith('objectRef.namespace: "team-a" and'));
   });
