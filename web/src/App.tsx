@@ -41,6 +41,11 @@ export function App() {
   const [unread, setUnread] = useState<number | null>(null);
 
   useEffect(() => onUnauthorized(() => setAuth('needed')), []);
+  // The tab title names the page, so history entries and screen readers tell them apart.
+  useEffect(() => {
+    const name = auth === 'needed' ? 'Sign in' : state.page[0].toUpperCase() + state.page.slice(1);
+    document.title = `${name} · kaudit`;
+  }, [auth, state.page]);
 
   // Signed in or not is asked of the saved-searches API: this server always has it, and it needs
   // the read role like every other page. The cluster list is optional decoration on top.

@@ -120,3 +120,42 @@ test('histogram buckets cover the whole window, zero where nothing matched', () 
   assert.deepEqual(o.series[0].data, [0, 3, 0, 0]);
   assert.equal(o.xAxis.data.length, 4);
 });
+
+test('a row of numbers only (counts per verb of one kind) draws one bar or slice per column', () => {
+  const t = {
+    columns: ['create', 'update', 'delete', 'get'],
+    rows: [{ create: 1, update: 2, delete: 0, get: 2 }],
+  };
+  const o = cartesianOption('bar', 'Deployments', t) as any;
+  assert.deepEqual(o.yAxis.data, ['create', 'update', 'delete', 'get']);
+  assert.deepEqual(
+    o.series.map((x: any) => x.data),
+    [[1, 2, 0, 2]],
+  );
+  assert.deepEqual(pairsOf(t), [
+    { name: 'create', value: 1 },
+    { name: 'update', value: 2 },
+    { name: 'delete', value: 0 },
+    { name: 'get', value: 2 },
+  ]);
+});
+
+test('numeric names (status codes) name the slices; the value is the next numeric column', () => {
+  const t = {
+    columns: ['code', 'requests'],
+    rows: [
+      { code: 200, requests: 24 },
+      { code: 403, requests: 6 },
+    ],
+  };
+  assert.deepEqual(pairsOf(t), [
+    { name: '200', value: 24 },
+    { name: '403', value: 6 },
+  ]);
+  // One such row stays a code with its count (it is not three numbers of one thing).
+  const o = cartesianOption('bar', 'Codes', {
+    columns: ['code', 'requests'],
+    rows: [{ code: 403, requests: 6 }],
+  }) as any;
+  assert.deepEqual([o.yAxis.data, o.series[0].data], [['403'], [6]]);
+});

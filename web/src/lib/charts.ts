@@ -43,6 +43,16 @@ function timeValue(v: unknown): number | null {
   return null;
 }
 
+/** A single row of three or more numbers and nothing else: its columns are the categories. */
+function transposed(table: Table): boolean {
+  return (
+    table.rows.length === 1 &&
+    table.columns.length >= 3 &&
+    numericColumns(table).length === table.columns.length &&
+    timeValue(table.rows[0][table.columns[0]]) === null
+  );
+}
+
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
 interface Series {
@@ -74,6 +84,19 @@ export function seriesOf(table: Table): {
       categories.push(xOf(r));
     }
   }
+  // One row of three or more numbers (`create, update, delete, get` of one kind): the columns are
+  // the categories. (Two numbers, like `code, requests`, keep the first as the axis.)
+  if (transposed(table)) {
+    return {
+      x,
+      time: false,
+      categories: [...table.columns],
+      series: table.rows.map((r, i) => ({
+        name: table.rows.length === 1 ? 'value' : `row ${i + 1}`,
+        points: table.columns.map((c) => [c, num(r[c])] as [unknown, number]),
+      })),
+    };
+  }
   if (text.length === 1 && numeric.length === 1) {
     const by = new Map<string, Series>();
     for (const r of table.rows) {
@@ -96,9 +119,11 @@ export function seriesOf(table: Table): {
 
 /** Name/value pairs of a pie or a map: the first text column and the first numeric column. */
 export function pairsOf(table: Table): { name: string; value: number }[] {
+  if (transposed(table)) return table.columns.map((c) => ({ name: c, value: num(table.rows[0][c]) }));
   const numeric = numericColumns(table);
-  const value = numeric[0];
+  // The name is the first text column, else the first column (`code, requests`: code names the slice).
   const name = table.columns.find((c) => !numeric.includes(c)) ?? table.columns[0];
+  const value = numeric.find((c) => c !== name);
   if (value === undefined) return [];
   return table.rows.map((r) => ({
     name: r[name] === null || r[name] === undefined ? '(none)' : String(r[name]),
