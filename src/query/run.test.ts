@@ -197,6 +197,19 @@ test('select aliases in GROUP BY / ORDER BY win over a field of the same name (Â
   assert.deepEqual(await q(`* | select verb, count(*) group by 1 order by 2 desc, 1 limit 1`), [['get', 2]]);
 });
 
+test('count_if is 0 over no rows, counts only true (not NULL) values, and works as a window', async () => {
+  assert.deepEqual(await q(`verb: nosuchverb | select count_if(verb = 'get') as n, count(1) as c`), [[0, 0]]);
+  // "responseStatus.code" >= 400 is NULL for events without a code: not counted.
+  assert.deepEqual(
+    await q(`* | select count_if("responseStatus.code" >= 0) = count("responseStatus.code") as same`),
+    [[true]],
+  );
+  assert.deepEqual(
+    await q(`* | select verb, count_if(verb = 'get') over () as gets from log order by verb limit 1`),
+    [['create', (await q(`verb: get | select count(1)`))[0][0]]],
+  );
+});
+
 test('aggregates: count_if, approx_distinct, arbitrary, max_by, min_by, approx_percentile', async () => {
   assert.deepEqual(
     await q(

@@ -119,7 +119,8 @@ const passthrough =
 /** Aggregates: DISTINCT, FILTER and OVER are handled by the caller. */
 const AGGREGATES: Record<string, (call: FuncCall, a: string[]) => string> = {
   count: (c, a) => (c.star || a.length === 0 ? 'count(*)' : `count(${c.distinct ? 'DISTINCT ' : ''}${a[0]})`),
-  count_if: (_c, a) => `count_if(${a[0]})`,
+  // DuckDB's count_if is NULL over no rows; Presto's (and SLS's) is 0, as count() of the true rows is.
+  count_if: (_c, a) => `count(CASE WHEN ${a[0]} THEN 1 END)`,
   sum: (c, a) => `sum(${c.distinct ? 'DISTINCT ' : ''}${a[0]})`,
   avg: (c, a) => `avg(${c.distinct ? 'DISTINCT ' : ''}${a[0]})`,
   min: (_c, a) => `min(${a[0]})`,
