@@ -119,5 +119,10 @@ describe('report filters', () => {
     const panels = await run('overview', { cluster: 'no-such-cluster' });
     assert.deepEqual(panels.get('requests')!.rows, [{ requests: 0 }]);
     assert.deepEqual(panels.get('exec_list')!.rows, []);
+    // A rate over no requests is "no data" (null), not 0 %.
+    assert.deepEqual(panels.get('public_failure_rate')!.rows, [{ failure_rate_pct: null }]);
+    const ops = await run('operations', { filters: { user: 'nobody' } });
+    assert.deepEqual(ops.get('deployments')!.rows, [{ create: 0, update: 0, delete: 0, get: 0 }]);
+    assert.deepEqual(ops.get('summary')!.rows, []);
   });
 });
