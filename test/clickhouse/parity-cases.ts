@@ -9,7 +9,9 @@
 // and both engines must give it.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { isDeepStrictEqual } from 'node:util';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { repoRoot } from '../../src/setup/testing.js';
 import { decodeEventObject } from '../../src/event/decode.js';
 import type { AuditEvent } from '../../src/event/types.js';
 import { prepareRow } from '../../src/ingest/prepare.js';
@@ -211,7 +213,8 @@ const EDGE_EVENTS = [
 // (test/fixtures/samples, see their SOURCES.md): real field shapes, bodies and escapes. The built-in
 // report and rule queries run over them too.
 
-const SAMPLES = new URL('../fixtures/samples/', import.meta.url);
+// From the repository root, so the cases load both from source (tsx) and compiled (dist/test/).
+const SAMPLES = pathToFileURL(join(repoRoot(import.meta.dirname), 'test', 'fixtures', 'samples') + '/');
 
 /** Every sample that decodes as an audit Event (a few falco traces are deliberately not Events). */
 function sampleEvents(): AuditEvent[] {
@@ -507,7 +510,6 @@ export const CASES: ParityCase[] = [
     ctx: D,
     expect: [[0, 0]],
     pushdown: true,
-    todo: 'DuckDB dialect: count_if over no rows is NULL there, 0 in Presto/SLS and on ClickHouse',
   },
   {
     name: 'aggregates with FILTER and DISTINCT',
@@ -1284,24 +1286,3 @@ function sortListText(row: unknown): unknown {
   if (!Array.isArray(row)) return row;
   return row.map((v) => (typeof v === 'string' && v.includes(', ') ? v.split(', ').sort().join(', ') : v));
 }
-
-/**
- * A known deviation of the DuckDB dialect from SLS/Presto that the ClickHouse dialect does not copy:
- * count_if over no rows is 0 in Presto, NULL in DuckDB (src/store/duckdb/dialect/functions.ts
- * count_if). True when the answers differ only by DuckDB NULLs where ClickHouse has 0, in a query
- * calling count_if; such a case is reported as TODO rather than passed or failed.
- */
-export function knownDuckDbDeviation(c: ParityCase, duck: Answer, ch: Answer): boolean {
-  if (!/\bcount_if\s*\(/i.test(c.query) || duck.rows.length !== ch.rows.length) return false;
-  const same = (d: unknown, h: unknown): boolean => {
-    if (d === null && h === 0) return true;
-    if (Array.isArray(d) && Array.isArray(h))
-      return d.length === h.length && d.every((x, i) => same(x, h[i]));
-    return isDeepStrictEqual(d, h);
-  };
-  const [dc, hc] = [comparable(c, duck), comparable(c, ch)];
-  return !isDeepStrictEqual(dc, hc) && dc.rows.every((row, i) => same(row, hc.rows[i]));
-}
-
-export const COUNT_IF_TODO =
-  'DuckDB dialect: count_if over no rows is NULL there, 0 in Presto/SLS and on ClickHouse';

@@ -22,14 +22,12 @@ import {
 } from './server.js';
 import {
   CASES,
-  COUNT_IF_TODO,
   FIXTURES,
   answer,
   builtinCases,
   checkExpected,
   comparable,
   ingestRows,
-  knownDuckDbDeviation,
 } from './parity-cases.js';
 
 const available = clickHouseServerCommand() !== null;
@@ -81,11 +79,6 @@ describe('ClickHouse store parity on a real server', () => {
         h = await answer(ch!, c);
       } catch (e) {
         throw new Error(`${(e as Error).message}\nClickHouse ${ch!.capabilities.version}:\n${compiled.sql}`);
-      }
-      if (knownDuckDbDeviation(c, d, h)) {
-        checkExpected(c, h, 'ClickHouse');
-        t.todo(COUNT_IF_TODO);
-        return;
       }
       checkExpected(c, d, 'DuckDB');
       assert.deepEqual(comparable(c, h), comparable(c, d), `${c.name}\nClickHouse SQL:\n${compiled.sql}`);
