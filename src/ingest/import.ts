@@ -151,6 +151,21 @@ export async function importPaths(
   paths: (string | StreamInput)[],
   opts: ImportOptions,
 ): Promise<ImportSummary> {
+  // An import owns the store: its batches share long transactions (see DuckDbStore.beginBulk),
+  // committed before the summary is returned.
+  store.beginBulk?.();
+  try {
+    return await importPathsInBatches(store, paths, opts);
+  } finally {
+    await store.endBulk?.();
+  }
+}
+
+async function importPathsInBatches(
+  store: Store,
+  paths: (string | StreamInput)[],
+  opts: ImportOptions,
+): Promise<ImportSummary> {
   if (opts.transformSpec && paths.every((p) => typeof p === 'string' && p !== '-')) {
     return importFilesInWorker(store, paths as string[], { ...opts, transformSpec: opts.transformSpec });
   }

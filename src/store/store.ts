@@ -85,6 +85,12 @@ export interface Store extends DocumentStore {
   querySql(sql: string, opts?: QueryOptions): Promise<QueryResult>;
   /** Stores a batch exactly once (by `id`); returns how many were new. Durable when it resolves. */
   ingest(rows: IngestRow[]): Promise<IngestResult>;
+  /**
+   * Optional bulk mode for a command that owns the store and imports many batches: ingests may stay
+   * uncommitted (not yet durable) until `endBulk`, which commits them. Backends without it ignore it.
+   */
+  beginBulk?(): void;
+  endBulk?(): Promise<void>;
   /** Records rejected input for `kaudit rejects`. */
   addRejects(rejects: RejectRecord[]): Promise<void>;
   /** Drops whole partitions received before `cutoffUnixSeconds`; returns what was dropped. */

@@ -50,3 +50,40 @@ test('settings, self-audit records, rejects and queries during ingests never bre
     rmSync(dir, { recursive: true });
   }
 });
+
+test('bulk mode: batches share a transaction, still exactly once, committed by other writes and endBulk', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kaudit-bulk-'));
+  const path = join(dir, 'k.duckdb');
+  let store = await openDuckDbStore({ path });
+  try {
+    store.beginBulk();
+    const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => row(from + i));
+    // Rows 0–9, then 5–14: the second batch sees the first, uncommitted one, and stores only 10–14.
+    assert.equal((await store.ingest(range(0, 10))).stored, 10);
+    const second = await store.ingest(range(5, 15));
+    assert.deepEqual([second.stored, second.duplicates], [5, 5]);
+    // Not committed yet: a reader does not see the batches.
+    assert.equal(await store.count(), 0);
+    // A write to the main file commits first (one transaction may write one database only).
+    await store.setSetting('k', 'v');
+    assert.equal(await store.count(), 15);
+    assert.equal((await store.ingest(range(10, 20))).stored, 5);
+    await store.addRejects([{ source: 'f', line: 1, reason: 'r', raw: 'x' }]);
+    assert.equal((await store.ingest(range(20, 25))).stored, 5);
+    await store.endBulk();
+    assert.equal(await store.count(), 25);
+    // After endBulk every ingest commits on its own again.
+    assert.equal((await store.ingest(range(24, 26))).stored, 1);
+    assert.equal(await store.count(), 26);
+    store.beginBulk();
+    assert.equal((await store.ingest(range(26, 30))).stored, 4);
+    // close() commits what bulk mode holds.
+    await store.close();
+    store = await openDuckDbStore({ path });
+    assert.equal(await store.count(), 30);
+    assert.equal(await store.getSetting('k'), 'v');
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
