@@ -9,6 +9,7 @@ import type { IngestRow } from '../store.js';
 import {
   CREATE_STAGING_SQL,
   STAGING_TABLE,
+  appendStagingRows,
   createEventsTableSql as createDuckEventsTableSql,
   insertFromStagingSql,
   quoteIdent as duckIdent,
@@ -48,24 +49,9 @@ function serial<T>(fn: () => Promise<T>): Promise<T> {
 
 /** Fills the converter's events table with `rows` (de-duplicated, time-ordered) by DuckDB's SQL. */
 async function stage(conn: DuckDBConnection, rows: IngestRow[], receiveTime: number): Promise<void> {
-  const seen = new Set<bigint>();
-  const unique = rows.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
-  unique.sort((a, b) => a.timeUs - b.timeUs);
   await conn.run(`DELETE FROM ${STAGING_TABLE}`);
   await conn.run(`DELETE FROM memory.events`);
-  const app = await conn.createAppender(STAGING_TABLE, 'main', 'temp');
-  for (const r of unique) {
-    app.appendUHugeInt(r.id);
-    app.appendVarchar(r.cluster);
-    app.appendBigInt(BigInt(r.time));
-    app.appendBigInt(BigInt(r.timeUs));
-    app.appendVarchar(r.source);
-    app.appendBigInt(BigInt(receiveTime));
-    app.appendVarchar(r.raw);
-    app.endRow();
-  }
-  app.flushSync();
-  app.closeSync();
+  const unique = await appendStagingRows(conn, rows, receiveTime);
   const range = { min: unique[0].timeUs, max: unique[unique.length - 1].timeUs };
   await conn.run(insertFromStagingSql('memory', 'memory.events', range));
 }

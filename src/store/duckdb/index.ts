@@ -25,6 +25,7 @@ import { EVENTS_RELATION } from '../store.js';
 import {
   CREATE_STAGING_SQL,
   MIGRATIONS,
+  appendStagingRows,
   SCHEMA_VERSION,
   STAGING_TABLE,
   createEventsTableSql,
@@ -400,24 +401,7 @@ export class DuckDbStore implements Store {
       try {
         await this.run(CREATE_STAGING_SQL);
         await this.run(`DELETE FROM ${STAGING_TABLE}`);
-        // De-duplicate within the batch and order it by time; the insert keeps this order, so rows
-        // are stored time-ordered and DuckDB's zone maps prune by time.
-        const seen = new Set<bigint>();
-        const unique = rows.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
-        unique.sort((a, b) => a.timeUs - b.timeUs);
-        const app = await this.conn.createAppender(STAGING_TABLE, 'main', 'temp');
-        for (const r of unique) {
-          app.appendUHugeInt(r.id);
-          app.appendVarchar(r.cluster);
-          app.appendBigInt(BigInt(r.time));
-          app.appendBigInt(BigInt(r.timeUs));
-          app.appendVarchar(r.source);
-          app.appendBigInt(BigInt(receive));
-          app.appendVarchar(r.raw);
-          app.endRow();
-        }
-        app.flushSync();
-        app.closeSync();
+        const unique = await appendStagingRows(this.conn, rows, receive);
         const bulk = this.bulk;
         if (!bulk?.open) await this.run('BEGIN TRANSACTION');
         if (bulk) bulk.open = target.alias;

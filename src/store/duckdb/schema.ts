@@ -1,6 +1,8 @@
 // DuckDB schema of the event store: one `events` table per partition file, built from the row
 // catalogue (src/event/columns.ts), and the SQL that turns staged raw events into typed rows.
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { ALL_COLUMNS, EVENT_COLUMNS } from '../../event/columns.js';
+import type { IngestRow } from '../store.js';
 
 /** Bumped when the physical schema changes; MIGRATIONS[n] upgrades a partition from n to n+1. */
 export const SCHEMA_VERSION = 1;
@@ -32,6 +34,35 @@ export const STAGING_TABLE = 'kaudit_staging';
 export const CREATE_STAGING_SQL = `CREATE TEMP TABLE IF NOT EXISTS ${STAGING_TABLE} (
   _id UHUGEINT, cluster VARCHAR, __time__ BIGINT, _time_us BIGINT, __source__ VARCHAR, _receive BIGINT, _raw VARCHAR
 )`;
+
+/**
+ * Fills the (empty) staging table with `rows`, de-duplicated within the batch and ordered by time (the
+ * insert keeps this order, so rows are stored time-ordered and zone maps prune by time). Returns the
+ * staged rows; the first and last bound the batch's time range.
+ */
+export async function appendStagingRows(
+  conn: DuckDBConnection,
+  rows: IngestRow[],
+  receiveTime: number,
+): Promise<IngestRow[]> {
+  const seen = new Set<bigint>();
+  const unique = rows.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+  unique.sort((a, b) => a.timeUs - b.timeUs);
+  const app = await conn.createAppender(STAGING_TABLE, 'main', 'temp');
+  for (const r of unique) {
+    app.appendUHugeInt(r.id);
+    app.appendVarchar(r.cluster);
+    app.appendBigInt(BigInt(r.time));
+    app.appendBigInt(BigInt(r.timeUs));
+    app.appendVarchar(r.source);
+    app.appendBigInt(BigInt(receiveTime));
+    app.appendVarchar(r.raw);
+    app.endRow();
+  }
+  app.flushSync();
+  app.closeSync();
+  return unique;
+}
 
 function jsonPath(path: string[]): string {
   return '$.' + path.map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? p : `"${p}"`)).join('.');
