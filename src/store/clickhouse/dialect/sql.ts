@@ -25,8 +25,8 @@ import type {
   Select,
   WindowSpec,
 } from '../../../query/sql/ast.js';
-import { castBaseType, containsAggregate, children, exprKey } from '../../../query/sql/bind.js';
-import { parseWindowSeconds, tsOffsetSeconds } from '../../duckdb/dialect/time.js';
+import { castBaseType, containsAggregate, exprKey } from '../../../query/sql/bind.js';
+import { compareOffsets, compareShape, timeSeriesShape } from '../../../query/sql/shapes.js';
 import { formatExpression } from './datetime.js';
 import { QueryError } from '../../../query/errors.js';
 import type { RenderContext } from '../../../query/dialect.js';
@@ -152,38 +152,9 @@ export class ClickHouseRenderer {
    * there is one offset.
    */
   private compareSelect(sel: Select): string | undefined {
-    const calls: FuncCall[] = [];
-    const find = (e: Expr): void => {
-      if (e.kind === 'func' && e.name === 'compare') calls.push(e);
-      else children(e).forEach(find);
-    };
-    sel.items.forEach((i) => find(i.expr));
-    if (calls.length === 0) return undefined;
-    const first = calls[0];
-    if (!sel.from || sel.from.kind !== 'subqueryRef') {
-      throw new QueryError(
-        'compare() needs FROM (subquery): select compare(x, 86400) from (select count(*) as x from log)',
-        first.pos,
-      );
-    }
-    const { from, to } = this.ctx.base;
-    if (from === undefined || to === undefined) {
-      throw new QueryError(
-        'compare() needs a query time window: give one with --since or --from/--to',
-        first.pos,
-      );
-    }
-    const sub = sel.from;
-    const alias = sub.renderAlias!;
-    const offsets = new Set<number>();
-    for (const c of calls) {
-      for (const o of c.args.slice(1)) {
-        if (o.kind !== 'literal' || o.literal !== 'integer' || Number(o.value) <= 0) {
-          throw new QueryError('compare() offsets must be whole numbers of seconds > 0, e.g. 86400', o.pos);
-        }
-        offsets.add(Number(o.value));
-      }
-    }
+    const shape = compareShape(sel, this.ctx.base);
+    if (!shape) return undefined;
+    const { calls, sub, alias, offsets, from, to } = shape;
     const joins = [`(${this.query(sub.query)}) AS ${quoteIdent(alias)}`];
     const shifted = new Map<number, ClickHouseRenderer>();
     for (const n of offsets) {
@@ -200,7 +171,7 @@ export class ClickHouseRenderer {
     const rendered = new Map<FuncCall, string>();
     for (const c of calls) {
       const cur = `toFloat64(${this.expr(c.args[0])})`;
-      const ns = c.args.slice(1).map((o) => Number((o as { value: string }).value));
+      const ns = compareOffsets(c);
       const prev = ns.map((n) => `toFloat64(${shifted.get(n)!.expr(c.args[0])})`);
       // A previous value of 0 gives a NULL ratio (JSON has no Infinity).
       const parts = [cur, ...prev, ...prev.map((p) => `(${cur} / nullIf(${p}, 0))`)];
@@ -227,28 +198,13 @@ export class ClickHouseRenderer {
    * which is the IGNORE NULLS the padding needs.
    */
   private timeSeriesPadding(sel: Select): string | undefined {
-    if (sel.groupBy.length !== 1) return undefined;
-    const key = sel.groupBy[0];
-    if (key.kind !== 'func' || key.name !== 'time_series') return undefined;
-    const keyId = exprKey(key);
-    const tsIndex = sel.items.findIndex((i) => exprKey(i.expr) === keyId);
-    if (tsIndex < 0) return undefined;
-    const [tArg, windowArg, formatArg, padArg] = key.args;
-    const pad = padArg.kind === 'literal' ? padArg.value.toLowerCase() : '';
-    if (!['0', 'null', 'last', 'next', 'avg'].includes(pad)) {
-      throw new QueryError(
-        "time_series padding must be one of '0', 'null', 'last', 'next', 'avg'",
-        padArg.pos,
-      );
-    }
-    if (windowArg.kind !== 'literal' || windowArg.literal !== 'string') {
-      throw new QueryError("time_series window must be a string such as '5m' or '1h'", windowArg.pos);
-    }
+    const shape = timeSeriesShape(sel, this.ctx.base, this.timezone);
+    if (!shape) return undefined;
+    const { index: tsIndex, time: tArg, format: formatArg, pad, step, offset } = shape;
+    // ClickHouse formats with a constant pattern translated when rendering: a literal only.
     if (formatArg.kind !== 'literal' || formatArg.literal !== 'string') {
       throw new QueryError('time_series format must be a string literal', formatArg.pos);
     }
-    const step = parseWindowSeconds(windowArg.value, windowArg.pos);
-    const offset = tsOffsetSeconds(this.timezone);
     const t = this.expr(tArg);
     const bucket = `(toInt64(floor((toFloat64(${t}) + ${offset}) / ${step})) * ${step} - ${offset})`;
     const inner: string[] = [`${bucket} AS \`_bucket\``];
@@ -263,14 +219,13 @@ export class ClickHouseRenderer {
     if (sel.where) innerSql += ` WHERE ${this.expr(sel.where)}`;
     innerSql += ` GROUP BY ${bucket}`;
     if (sel.having) innerSql += ` HAVING ${this.expr(sel.having)}`;
-    const { from, to } = this.ctx.base;
     const lo =
-      from !== undefined
-        ? `toInt64(${Math.floor((Math.ceil(from) + offset) / step) * step - offset})`
+      shape.low !== undefined
+        ? `toInt64(${shape.low})`
         : 'ifNull((SELECT min(`_bucket`) FROM `_ts`), toInt64(0))';
     const hi =
-      to !== undefined
-        ? `toInt64(${Math.ceil(to) - 1})`
+      shape.high !== undefined
+        ? `toInt64(${shape.high})`
         : 'ifNull((SELECT max(`_bucket`) FROM `_ts`), toInt64(-1))';
     const label = formatExpression(this.secondsToTimestamp('`_axis`.`_bucket`'), formatArg.value);
     const ord = 'ORDER BY `_axis`.`_bucket`';

@@ -12,13 +12,13 @@ import type {
   Select,
   WindowSpec,
 } from '../../../query/sql/ast.js';
-import { castBaseType, children, containsAggregate, exprKey } from '../../../query/sql/bind.js';
+import { castBaseType, containsAggregate, exprKey } from '../../../query/sql/bind.js';
 import { QueryError } from '../../../query/errors.js';
 import type { RenderContext } from '../../../query/dialect.js';
 import { EVENTS_RELATION } from '../../store.js';
 import { searchToDuckDb } from './search.js';
 import { renderFunction } from './functions.js';
-import { parseWindowSeconds, tsOffsetSeconds } from './time.js';
+import { compareOffsets, compareShape, timeSeriesShape } from '../../../query/sql/shapes.js';
 import { quoteIdent, quoteString } from './quote.js';
 
 export { quoteIdent, quoteString };
@@ -352,38 +352,9 @@ export class SqlRenderer {
    * window when there is one offset.
    */
   private compareSelect(sel: Select): string | undefined {
-    const calls: FuncCall[] = [];
-    const find = (e: Expr): void => {
-      if (e.kind === 'func' && e.name === 'compare') calls.push(e);
-      else children(e).forEach(find);
-    };
-    sel.items.forEach((i) => find(i.expr));
-    if (calls.length === 0) return undefined;
-    const first = calls[0];
-    if (!sel.from || sel.from.kind !== 'subqueryRef') {
-      throw new QueryError(
-        'compare() needs FROM (subquery): select compare(x, 86400) from (select count(*) as x from log)',
-        first.pos,
-      );
-    }
-    const { from, to } = this.ctx.base;
-    if (from === undefined || to === undefined) {
-      throw new QueryError(
-        'compare() needs a query time window: give one with --since or --from/--to',
-        first.pos,
-      );
-    }
-    const sub = sel.from;
-    const alias = sub.renderAlias!;
-    const offsets = new Set<number>();
-    for (const c of calls) {
-      for (const o of c.args.slice(1)) {
-        if (o.kind !== 'literal' || o.literal !== 'integer' || Number(o.value) <= 0) {
-          throw new QueryError('compare() offsets must be whole numbers of seconds > 0, e.g. 86400', o.pos);
-        }
-        offsets.add(Number(o.value));
-      }
-    }
+    const shape = compareShape(sel, this.ctx.base);
+    if (!shape) return undefined;
+    const { calls, sub, alias, offsets, from, to } = shape;
     const joins = [`(${this.query(sub.query)}) AS ${quoteIdent(alias)}`];
     const shifted = new Map<number, SqlRenderer>();
     for (const n of offsets) {
@@ -395,7 +366,7 @@ export class SqlRenderer {
     const rendered = new Map<FuncCall, string>();
     for (const c of calls) {
       const cur = `CAST(${this.expr(c.args[0])} AS DOUBLE)`;
-      const ns = c.args.slice(1).map((o) => Number((o as { value: string }).value));
+      const ns = compareOffsets(c);
       const prev = ns.map((n) => `CAST(${shifted.get(n)!.expr(c.args[0])} AS DOUBLE)`);
       // A previous value of 0 gives a NULL ratio (JSON has no Infinity).
       const parts = [cur, ...prev, ...prev.map((p) => `(${cur} / NULLIF(${p}, 0))`)];
@@ -421,25 +392,9 @@ export class SqlRenderer {
    * the data's first to last bucket) and fills the gaps with the padding (sls-query.md §4.2).
    */
   private timeSeriesPadding(sel: Select): string | undefined {
-    if (sel.groupBy.length !== 1) return undefined;
-    const key = sel.groupBy[0];
-    if (key.kind !== 'func' || key.name !== 'time_series') return undefined;
-    const keyId = exprKey(key);
-    const tsIndex = sel.items.findIndex((i) => exprKey(i.expr) === keyId);
-    if (tsIndex < 0) return undefined;
-    const [tArg, windowArg, formatArg, padArg] = key.args;
-    const pad = padArg.kind === 'literal' ? padArg.value.toLowerCase() : '';
-    if (!['0', 'null', 'last', 'next', 'avg'].includes(pad)) {
-      throw new QueryError(
-        "time_series padding must be one of '0', 'null', 'last', 'next', 'avg'",
-        padArg.pos,
-      );
-    }
-    if (windowArg.kind !== 'literal' || windowArg.literal !== 'string') {
-      throw new QueryError("time_series window must be a string such as '5m' or '1h'", windowArg.pos);
-    }
-    const step = parseWindowSeconds(windowArg.value, windowArg.pos);
-    const offset = tsOffsetSeconds(this.timezone);
+    const shape = timeSeriesShape(sel, this.ctx.base, this.timezone);
+    if (!shape) return undefined;
+    const { key, index: tsIndex, time: tArg, format: fmt, pad, step, offset } = shape;
     const t = this.expr(tArg);
     const bucket = `(CAST(floor((CAST(${t} AS DOUBLE) + ${offset}) / ${step}) AS BIGINT) * ${step} - ${offset})`;
     const inner: string[] = [`${bucket} AS "_bucket"`];
@@ -451,13 +406,8 @@ export class SqlRenderer {
     if (sel.where) innerSql += ` WHERE ${this.expr(sel.where)}`;
     innerSql += ` GROUP BY ${bucket}`;
     if (sel.having) innerSql += ` HAVING ${this.expr(sel.having)}`;
-    const { from, to } = this.ctx.base;
-    const lo =
-      from !== undefined
-        ? `${Math.floor((Math.ceil(from) + offset) / step) * step - offset}`
-        : `(SELECT min("_bucket") FROM "_ts")`;
-    const hi = to !== undefined ? `${Math.ceil(to) - 1}` : `(SELECT max("_bucket") FROM "_ts")`;
-    const fmt = formatArg;
+    const lo = shape.low !== undefined ? `${shape.low}` : `(SELECT min("_bucket") FROM "_ts")`;
+    const hi = shape.high !== undefined ? `${shape.high}` : `(SELECT max("_bucket") FROM "_ts")`;
     const label = renderFunction(
       {
         kind: 'func',
