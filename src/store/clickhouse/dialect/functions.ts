@@ -12,7 +12,7 @@ import { QueryError } from '../../../query/errors.js';
 import { findColumn } from '../../../event/columns.js';
 import { parseWindowSeconds } from '../../duckdb/dialect/time.js';
 import { formatExpression } from './datetime.js';
-import { escapeRegex } from './search.js';
+import { escapeRegex } from '../../../query/search/re2.js';
 import { NotPushable, quoteString } from './quote.js';
 import type { ClickHouseRenderer } from './sql.js';
 

@@ -16,7 +16,8 @@
 // - Paths inside JSON columns need JSONExtract (20.1); without it the search is not pushable and
 //   the planner applies it in DuckDB (plan.ts).
 import type { FieldRef, SearchNode, TokenPattern } from '../../../query/search/ast.js';
-import { DEFAULT_DELIMITERS, longestLiteral } from '../../../query/search/tokens.js';
+import { longestLiteral } from '../../../query/search/tokens.js';
+import { DELIM, escapeRegex, tokenRegex } from '../../../query/search/re2.js';
 import type { DialectFeatures } from './features.js';
 import { NotPushable, quoteIdent, quoteString, sqlNumber } from './quote.js';
 
@@ -188,33 +189,4 @@ function jsonTokenText(json: string): string {
   let s = `replaceAll(${json}, '\\\\\\\\', '\uE000')`;
   for (const esc of ['\\"', '\\n', '\\r', '\\t', '\\/']) s = `replaceAll(${s}, ${quoteString(esc)}, ' ')`;
   return `replaceAll(${s}, '\uE000', '\\\\')`;
-}
-
-function classEscape(ch: string): string {
-  if (ch === '\n') return '\\n';
-  if (ch === '\t') return '\\t';
-  if (ch === '\r') return '\\r';
-  return /[\]\\[^-]/.test(ch) ? `\\${ch}` : ch;
-}
-
-const DELIM_BODY = [...DEFAULT_DELIMITERS].map(classEscape).join('');
-const DELIM = `[${DELIM_BODY}]`;
-const NON_DELIM = `[^${DELIM_BODY}]`;
-
-function tokenRegex(token: TokenPattern): string {
-  return token.parts
-    .map((p) => (p.kind === 'text' ? escapeRegex(p.text) : p.kind === 'any' ? `${NON_DELIM}*` : NON_DELIM))
-    .join('');
-}
-
-/** Escapes text for RE2: ASCII punctuation gets a backslash, control characters a hex escape. */
-export function escapeRegex(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (code < 0x20 || code === 0x7f) out += `\\x{${code.toString(16)}}`;
-    else if (code < 0x80 && !/[A-Za-z0-9 ]/.test(ch)) out += `\\${ch}`;
-    else out += ch;
-  }
-  return out;
 }

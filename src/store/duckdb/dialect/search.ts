@@ -22,7 +22,8 @@
 import type { FieldRef, SearchNode, TokenPattern } from '../../../query/search/ast.js';
 import { findColumn } from '../../../event/columns.js';
 import { BLOOM_COLUMNS, tokenBloomMask } from '../../../query/search/bloom.js';
-import { DEFAULT_DELIMITERS, hasWildcard, longestLiteral, tokenText } from '../../../query/search/tokens.js';
+import { hasWildcard, longestLiteral, tokenText } from '../../../query/search/tokens.js';
+import { DELIM, escapeRegex, tokenRegex } from '../../../query/search/re2.js';
 
 export interface SearchRenderOptions {
   /**
@@ -237,39 +238,7 @@ function jsonPath(keys: string[], arrayAfter: (index: number) => boolean = () =>
   );
 }
 
-// ---- regular expressions and literals -----------------------------------------------------------
-
-function classEscape(ch: string): string {
-  if (ch === '\n') return '\\n';
-  if (ch === '\t') return '\\t';
-  if (ch === '\r') return '\\r';
-  return /[\]\\[^-]/.test(ch) ? `\\${ch}` : ch;
-}
-
-const DELIM_BODY = [...DEFAULT_DELIMITERS].map(classEscape).join('');
-/** RE2 class of one delimiter character. */
-const DELIM = `[${DELIM_BODY}]`;
-/** RE2 class of one non-delimiter character. */
-const NON_DELIM = `[^${DELIM_BODY}]`;
-
-/** RE2 for one token pattern (without boundaries): wildcards range over non-delimiters. */
-function tokenRegex(token: TokenPattern): string {
-  return token.parts
-    .map((p) => (p.kind === 'text' ? escapeRegex(p.text) : p.kind === 'any' ? `${NON_DELIM}*` : NON_DELIM))
-    .join('');
-}
-
-/** Escapes text for RE2: ASCII punctuation gets a backslash, control characters a hex escape. */
-function escapeRegex(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (code < 0x20 || code === 0x7f) out += `\\x{${code.toString(16)}}`;
-    else if (code < 0x80 && !/[A-Za-z0-9 ]/.test(ch)) out += `\\${ch}`;
-    else out += ch;
-  }
-  return out;
-}
+// ---- literals ----------------------------------------------------------------------------------
 
 function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
