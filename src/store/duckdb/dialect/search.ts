@@ -24,6 +24,7 @@ import { findColumn } from '../../../event/columns.js';
 import { BLOOM_COLUMNS, tokenBloomMask } from '../../../query/search/bloom.js';
 import { hasWildcard, longestLiteral, tokenText } from '../../../query/search/tokens.js';
 import { DELIM, escapeRegex, tokenRegex } from '../../../query/search/re2.js';
+import { quoteIdent, quoteString } from './quote.js';
 
 export interface SearchRenderOptions {
   /**
@@ -99,7 +100,7 @@ function renderMatch(
     const onRaw = raw !== null && ![...lit].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20);
     return [
       ...(bloom && field === null && !hasWildcard(t) ? [bloomTest(t)] : []),
-      `contains(${onRaw ? `lower(${raw})` : text}, ${sqlString(lit)})`,
+      `contains(${onRaw ? `lower(${raw})` : text}, ${quoteString(lit)})`,
     ];
   };
   if (phrase) {
@@ -139,13 +140,13 @@ function tokenTest(
   // A trailing `*` matches the rest of the token, whatever follows: no end boundary needed.
   const end = tail.kind === 'any' ? '' : `(?:$|${DELIM})`;
   const re = `(?:^|${DELIM})${body}${end}`;
-  const equal = whole !== undefined ? `WHEN ${text} = ${sqlString(whole)} THEN TRUE ` : '';
-  return `(CASE ${equal}WHEN ${prefilters.join(' AND ')} THEN regexp_matches(${text}, ${sqlString(re)}) ELSE FALSE END)`;
+  const equal = whole !== undefined ? `WHEN ${text} = ${quoteString(whole)} THEN TRUE ` : '';
+  return `(CASE ${equal}WHEN ${prefilters.join(' AND ')} THEN regexp_matches(${text}, ${quoteString(re)}) ELSE FALSE END)`;
 }
 
 function renderEmpty(field: FieldRef): string {
   if (field.kind === 'path') {
-    return `COALESCE(json_extract_string(${quoteIdent(field.parent)}, ${sqlString(jsonPath(field.keys))}) = '', FALSE)`;
+    return `COALESCE(json_extract_string(${quoteIdent(field.parent)}, ${quoteString(jsonPath(field.keys))}) = '', FALSE)`;
   }
   if (field.type === 'long') return 'FALSE';
   return `COALESCE(${quoteIdent(field.name)} = '', FALSE)`;
@@ -155,14 +156,14 @@ function renderEmpty(field: FieldRef): string {
 function renderExact(field: FieldRef, value: TokenPattern): string {
   const text = `lower(${fieldValue(field)})`;
   if (value.parts.every((p) => p.kind === 'text')) {
-    return `COALESCE(${text} = ${sqlString(value.parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''))}, FALSE)`;
+    return `COALESCE(${text} = ${quoteString(value.parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''))}, FALSE)`;
   }
   const re =
     '(?s)' +
     value.parts
       .map((p) => (p.kind === 'text' ? escapeRegex(p.text) : p.kind === 'any' ? '.*' : '.'))
       .join('');
-  return `COALESCE(regexp_full_match(${text}, ${sqlString(re)}), FALSE)`;
+  return `COALESCE(regexp_full_match(${text}, ${quoteString(re)}), FALSE)`;
 }
 
 // ---- field values ------------------------------------------------------------------------------
@@ -194,7 +195,7 @@ function jsonTokenText(json: string): string {
   // The placeholder is a private-use character: an escaped backslash must not pair with the next
   // character (`\\n` is a backslash and the letter n, not a newline).
   let s = `replace(${json}, '\\\\', '\uE000')`;
-  for (const esc of ['\\"', '\\n', '\\r', '\\t', '\\/']) s = `replace(${s}, ${sqlString(esc)}, ' ')`;
+  for (const esc of ['\\"', '\\n', '\\r', '\\t', '\\/']) s = `replace(${s}, ${quoteString(esc)}, ' ')`;
   return `replace(${s}, '\uE000', '\\')`;
 }
 
@@ -208,7 +209,7 @@ const MAX_ARRAY_EXPANSION_DEPTH = 5;
  */
 function pathJsonText(field: Extract<FieldRef, { kind: 'path' }>): string {
   const parent = quoteIdent(field.parent);
-  const direct = `json_extract(${parent}, ${sqlString(jsonPath(field.keys))})`;
+  const direct = `json_extract(${parent}, ${quoteString(jsonPath(field.keys))})`;
   const depth = field.keys.length;
   if (depth < 2 || depth > MAX_ARRAY_EXPANSION_DEPTH) return direct;
   const variants: string[] = [direct];
@@ -216,14 +217,14 @@ function pathJsonText(field: Extract<FieldRef, { kind: 'path' }>): string {
     const path = jsonPath(field.keys, (i) => (mask & (1 << i)) !== 0);
     // Empty when the path is absent: NULL instead, or concat_ws would join the empty strings into
     // separators and the field would seem to exist.
-    variants.push(`NULLIF(array_to_string(json_extract(${parent}, ${sqlString(path)}), chr(10)), '')`);
+    variants.push(`NULLIF(array_to_string(json_extract(${parent}, ${quoteString(path)}), chr(10)), '')`);
   }
   return `NULLIF(concat_ws(chr(10), ${variants.join(', ')}), '')`;
 }
 
 function numericValue(field: FieldRef): string {
   if (field.kind === 'path') {
-    return `TRY_CAST(json_extract_string(${quoteIdent(field.parent)}, ${sqlString(jsonPath(field.keys))}) AS DOUBLE)`;
+    return `TRY_CAST(json_extract_string(${quoteIdent(field.parent)}, ${quoteString(jsonPath(field.keys))}) AS DOUBLE)`;
   }
   return quoteIdent(field.name);
 }
@@ -239,14 +240,6 @@ function jsonPath(keys: string[], arrayAfter: (index: number) => boolean = () =>
 }
 
 // ---- literals ----------------------------------------------------------------------------------
-
-function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 function sqlNumber(n: number): string {
   if (!Number.isFinite(n)) throw new Error(`internal: non-finite number ${n}`);
