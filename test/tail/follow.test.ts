@@ -28,6 +28,21 @@ async function storedIds(db: string): Promise<{ total: number; ids: string[]; so
   }
 }
 
+/** Events stored so far, asked of the running server (it owns the store file). */
+async function storedViaApi(url: string): Promise<number> {
+  try {
+    const res = await fetch(`${url}/api/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '* | select count(1) as n' }),
+    });
+    const body = (await res.json()) as { rows?: unknown[][] };
+    return Number(body.rows?.[0]?.[0] ?? -1);
+  } catch {
+    return -1;
+  }
+}
+
 /** The committed read position of `log` from the server's /metrics (reading it writes nothing). */
 async function checkpointViaMetrics(url: string, log: string): Promise<number> {
   try {
@@ -77,7 +92,13 @@ async function killLoop(opts: {
   const s = startServe(opts.db, opts.log);
   const url = (await s.line(/listening on (\S+)/))[1];
   const deadline = Date.now() + 90_000;
-  while (!(writerDone && (await checkpointViaMetrics(url, opts.log)) === statSync(opts.log).size)) {
+  // Done when the writer is, the active file is read to its end, and the rotated copies are drained
+  // too (the active file's position alone is reached before a copytruncate backup is read).
+  const caughtUp = async () =>
+    writerDone &&
+    (await checkpointViaMetrics(url, opts.log)) === statSync(opts.log).size &&
+    (await storedViaApi(url)) >= opts.expected;
+  while (!(await caughtUp())) {
     if (Date.now() > deadline) break;
     await sleep(250);
   }
