@@ -26,7 +26,7 @@ function arg(name: string, fallback?: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 const EVENTS = Number(arg('events', '1000000'));
-const RUNS = Number(arg('runs', '9'));
+const RUNS = Number(arg('runs', '21'));
 const RECORD = process.argv.includes('--record');
 const TZ = 'UTC';
 

@@ -35,7 +35,7 @@ import {
   quoteString,
 } from './schema.js';
 import {
-  assertReadOnlySelect,
+  prepareReadOnlySelect,
   lockSandbox,
   sandboxInstanceOptions,
   sandboxLimitsFromEnv,
@@ -336,13 +336,17 @@ export class DuckDbStore implements Store {
     const conn = await this.acquireReader();
     try {
       // The second wall of the sandbox: DuckDB's own parser must see exactly one SELECT.
-      await assertReadOnlySelect(conn, sql);
-      const reader = await withQueryTimeout(conn, opts.timeoutMs ?? 0, () => conn.runAndReadAll(sql));
-      const names = reader.columnNames();
-      const types = reader.columnTypes();
-      const columns = names.map((name, i) => ({ name, type: types[i].toString() }));
-      const rows = reader.getRows().map((r) => r.map((v) => convertValue(v)));
-      return { columns, rows };
+      const prepared = await prepareReadOnlySelect(conn, sql);
+      try {
+        const reader = await withQueryTimeout(conn, opts.timeoutMs ?? 0, () => prepared.runAndReadAll());
+        const names = reader.columnNames();
+        const types = reader.columnTypes();
+        const columns = names.map((name, i) => ({ name, type: types[i].toString() }));
+        const rows = reader.getRows().map((r) => r.map((v) => convertValue(v)));
+        return { columns, rows };
+      } finally {
+        prepared.destroySync();
+      }
     } finally {
       this.releaseReader(conn);
     }

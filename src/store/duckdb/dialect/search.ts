@@ -10,6 +10,9 @@
 // Every leaf is two-valued (never NULL): a log without the field does not match it, so `not leaf`
 // keeps that log, as SLS's "all logs minus X" does (§3.3).
 //
+// Low-cardinality columns are split into tokens instead (see renderMatch): DuckDB evaluates that
+// once per dictionary entry.
+//
 // Text sources:
 // - full text: `_text`, the Event's decoded key names and values, lower-cased, one per line (ingest
 //   builds it; newline is a delimiter so tokens never cross values);
@@ -106,6 +109,19 @@ function renderMatch(
   if (phrase) {
     const re = tokens.map(tokenRegex).join(`${DELIM}+`);
     return tokenTest(text, tokens.flatMap(prefilter), re, tokens[tokens.length - 1]);
+  }
+  // A low-cardinality column (verb, stage, objectRef.resource …: dictionary-compressed) is split into
+  // its tokens and the list tested: a chain of functions with constant arguments, which DuckDB
+  // evaluates once per dictionary entry instead of once per row. On 1M events `verb: create and
+  // objectRef.subresource: exec and stage: ResponseStarted` counted in 9.1 ms this way, 8.0 ms with
+  // the hand-written equalities, and about twice that with the CASE/regexp form below (an OR or CASE
+  // is evaluated per row).
+  if (!phrase && field?.kind === 'column' && findColumn(field.name)?.lowCardinality && !tokens.some(hasWildcard)) {
+    const pieces = `string_split_regex(${text}, ${quoteString(DELIM)})`;
+    const wanted = tokens.map((t) => quoteString(tokenText(t)));
+    return wanted.length === 1
+      ? `COALESCE(list_contains(${pieces}, ${wanted[0]}), FALSE)`
+      : `COALESCE(list_has_all(${pieces}, [${wanted.join(', ')}]), FALSE)`;
   }
   // A text column whose whole value is the token (`verb: get`, `objectRef.resource: secrets`: the
   // common case) matches without the regular expression: one equality instead of a regexp per match

@@ -156,8 +156,9 @@ export class SqlRenderer {
   /** The events relation with the base filter applied, under `alias`. */
   logRelation(alias: string, extra: string[] = []): string {
     const conds = [...baseConditions(this.ctx), ...extra];
-    const where = conds.length ? ` WHERE ${conds.join(' AND ')}` : '';
-    return `(SELECT * FROM ${EVENTS_RELATION}${where}) AS ${quoteIdent(alias)}`;
+    // Without a filter the relation itself (one subquery less for DuckDB to bind).
+    if (!conds.length) return `${EVENTS_RELATION} AS ${quoteIdent(alias)}`;
+    return `(SELECT * FROM ${EVENTS_RELATION} WHERE ${conds.join(' AND ')}) AS ${quoteIdent(alias)}`;
   }
 
   from(item: FromItem): string {
