@@ -160,6 +160,39 @@ describe('search on the store', () => {
     await expectIds('user.username: example', []);
   });
 
+  test('low-cardinality columns (split into tokens) keep token semantics', async () => {
+    // Namespaces: a2 kube-system, a3 and a7 team-a, a4 default; the others have none.
+    await expectIds('objectRef.namespace: kube', []); // '-' is not a delimiter
+    await expectIds('objectRef.namespace: KUBE-SYSTEM', ['a2']);
+    await expectIds('objectRef.namespace: team-a', ['a3', 'a7']);
+    await expectIds('not objectRef.namespace: team-a', except('a3', 'a7')); // lacking the field: kept
+    await expectIds('stage: responsestarted or stage: RequestReceived', ['a4', 'a6']);
+    // A value holding delimiters: its words are tokens, in any order; a phrase keeps the order.
+    const local = await storeWithEvents([
+      ev('r1', { responseStatus: { code: 403, reason: 'Forbidden: user/alice' } }),
+      ev('r2', { responseStatus: { code: 403, reason: 'alice-Forbidden' } }),
+    ]);
+    try {
+      const found = async (q: string) =>
+        (
+          await local.querySql(
+            `SELECT "auditID" FROM ${EVENTS_RELATION} WHERE ${searchToDuckDb(parseSearch(q))} ORDER BY 1`,
+          )
+        ).rows.map((r) => String(r[0]));
+      assert.deepEqual(await found('responseStatus.reason: alice'), ['r1']);
+      assert.deepEqual(await found('responseStatus.reason: forbidden'), ['r1']);
+      // Quoted words are all required in any order (sls-query.md §3); #"…" is the ordered phrase.
+      assert.deepEqual(await found('responseStatus.reason: "alice forbidden"'), ['r1']);
+      assert.deepEqual(await found('responseStatus.reason: #"alice forbidden"'), []);
+      assert.deepEqual(await found('responseStatus.reason: #"forbidden user"'), ['r1']);
+      assert.deepEqual(await found('responseStatus.reason: alice and responseStatus.reason: user'), ['r1']);
+      assert.deepEqual(await found('responseStatus.reason: alice-forbidden'), ['r2']);
+      assert.deepEqual(await found('responseStatus.reason: alice*'), ['r1', 'r2']);
+    } finally {
+      await local.close();
+    }
+  });
+
   test('not keeps logs that lack the field', async () => {
     // a5 has no user.username and is kept.
     await expectIds('not user.username: node', except('a1'));
