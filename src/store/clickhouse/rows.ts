@@ -52,8 +52,7 @@ async function stage(conn: DuckDBConnection, rows: IngestRow[], receiveTime: num
   await conn.run(`DELETE FROM ${STAGING_TABLE}`);
   await conn.run(`DELETE FROM memory.events`);
   const unique = await appendStagingRows(conn, rows, receiveTime);
-  const range = { min: unique[0].timeUs, max: unique[unique.length - 1].timeUs };
-  await conn.run(insertFromStagingSql('memory', 'memory.events', range));
+  if (unique.length) await conn.run(insertFromStagingSql('memory'));
 }
 
 async function clear(conn: DuckDBConnection): Promise<void> {

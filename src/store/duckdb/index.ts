@@ -384,6 +384,27 @@ export class DuckDbStore implements Store {
     }
   }
 
+  private idleCheckpoint: NodeJS.Timeout | null = null;
+
+  /**
+   * Checkpoints a partition once no batch has been written to it for IDLE_CHECKPOINT_MS: with the
+   * large checkpoint threshold (sandbox.ts, defaultCheckpointThreshold) committed batches otherwise
+   * wait in the WAL, which a restart would replay. A write before the timer fires starts it again.
+   */
+  private checkpointWhenIdle(alias: string): void {
+    if (this.idleCheckpoint) clearTimeout(this.idleCheckpoint);
+    this.idleCheckpoint = setTimeout(() => {
+      this.idleCheckpoint = null;
+      if (this.closed) return;
+      void this.ingestChain(() => this.run(`CHECKPOINT ${quoteIdent(alias)}`)).catch(() => {
+        // A failed checkpoint leaves the rows in the WAL, durable; the next one or close retries.
+      });
+    }, DuckDbStore.IDLE_CHECKPOINT_MS);
+    this.idleCheckpoint.unref();
+  }
+
+  static IDLE_CHECKPOINT_MS = 5_000;
+
   private ingestChain<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.writeChain.then(fn, fn);
     this.writeChain = run.catch(() => {});
@@ -416,10 +437,16 @@ export class DuckDbStore implements Store {
           const range = { min: unique[0].timeUs, max: unique[unique.length - 1].timeUs };
           const known = await this.conn.runAndReadAll(storedIdsInStagingSql(EVENTS_RELATION, range));
           for (const [id] of known.getRows()) alreadyStored.add(BigInt(id as bigint));
-          const res = await this.conn.run(insertFromStagingSql(target.alias, EVENTS_RELATION, range));
+          // Usually nothing is stored yet and the insert needs no second anti-join.
+          const dedupe = alreadyStored.size
+            ? { allEventsRelation: EVENTS_RELATION, timeRangeUs: range }
+            : undefined;
+          const res = await this.conn.run(insertFromStagingSql(target.alias, dedupe));
           stored = Number(res.rowsChanged);
-          if (!bulk) await this.run('COMMIT');
-          else if ((bulk.rows += stored) >= BULK_COMMIT_ROWS) await this.commitBulk();
+          if (!bulk) {
+            await this.run('COMMIT');
+            this.checkpointWhenIdle(target.alias);
+          } else if ((bulk.rows += stored) >= BULK_COMMIT_ROWS) await this.commitBulk();
         } catch (e) {
           if (bulk) bulk.open = null;
           await this.run('ROLLBACK').catch(() => {});
@@ -608,6 +635,7 @@ export class DuckDbStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.idleCheckpoint) clearTimeout(this.idleCheckpoint);
     // Let a write in progress finish (its senders were told it is durable only after it commits),
     // and commit what bulk mode still holds.
     await this.writeChain;

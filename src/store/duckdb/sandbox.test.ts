@@ -9,6 +9,7 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
   QueryTimeoutError,
   assertReadOnlySelect,
+  defaultCheckpointThreshold,
   defaultMemoryLimit,
   lockSandbox,
   sandboxInstanceOptions,
@@ -177,8 +178,20 @@ test('limits: environment and default memory limit', () => {
     memoryLimit: '2GB',
     maxTempDirectorySize: undefined,
     threads: 3,
+    checkpointThreshold: undefined,
   });
+  assert.equal(sandboxLimitsFromEnv({ KAUDIT_CHECKPOINT_THRESHOLD: '64MB' }).checkpointThreshold, '64MB');
   assert.equal(sandboxLimitsFromEnv({ KAUDIT_THREADS: 'many' }).threads, undefined);
   assert.equal(defaultMemoryLimit(16 * 2 ** 30), '4096MB');
   assert.equal(defaultMemoryLimit(1 * 2 ** 30), '512MB');
+  // Checkpoint threshold: half the memory limit, at most 1 GB, at least DuckDB's 16 MB.
+  assert.equal(defaultCheckpointThreshold('4096MB'), '1024MB');
+  assert.equal(defaultCheckpointThreshold('512MB'), '256MB');
+  assert.equal(defaultCheckpointThreshold('1.5GB'), '768MB');
+  assert.equal(defaultCheckpointThreshold('20MB'), '16MB');
+  assert.equal(sandboxInstanceOptions('/d', '/t', { memoryLimit: '600MB' }).checkpoint_threshold, '300MB');
+  assert.equal(
+    sandboxInstanceOptions('/d', '/t', { checkpointThreshold: '2GB' }).checkpoint_threshold,
+    '2GB',
+  );
 });

@@ -25,15 +25,21 @@ export interface SandboxLimits {
   maxTempDirectorySize?: string;
   /** Worker threads; DuckDB's default (all cores) when unset. */
   threads?: number;
+  /** WAL size that triggers a checkpoint (e.g. `1GB`); see defaultCheckpointThreshold. */
+  checkpointThreshold?: string;
 }
 
-/** Limits from the environment: KAUDIT_MEMORY_LIMIT, KAUDIT_MAX_TEMP_SIZE, KAUDIT_THREADS. */
+/**
+ * Limits from the environment: KAUDIT_MEMORY_LIMIT, KAUDIT_MAX_TEMP_SIZE, KAUDIT_THREADS,
+ * KAUDIT_CHECKPOINT_THRESHOLD.
+ */
 export function sandboxLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): SandboxLimits {
   const threads = env.KAUDIT_THREADS ? Number(env.KAUDIT_THREADS) : undefined;
   return {
     memoryLimit: env.KAUDIT_MEMORY_LIMIT || undefined,
     maxTempDirectorySize: env.KAUDIT_MAX_TEMP_SIZE || undefined,
     threads: threads !== undefined && Number.isInteger(threads) && threads > 0 ? threads : undefined,
+    checkpointThreshold: env.KAUDIT_CHECKPOINT_THRESHOLD || undefined,
   };
 }
 
@@ -41,6 +47,21 @@ export function sandboxLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Sand
 export function defaultMemoryLimit(totalBytes = totalmem()): string {
   const mib = Math.max(512, Math.floor(totalBytes / 4 / 2 ** 20));
   return `${mib}MB`;
+}
+
+/**
+ * Half the memory limit, at most 1 GB (DuckDB's own default is 16 MB). A checkpoint compresses and
+ * rewrites the row groups that changed since the last one, so the last, partly filled row group of a
+ * partition was rewritten whole at every checkpoint: with the default, a `kaudit serve` that commits
+ * each webhook batch (~20,000 events, 60 MB of WAL) checkpointed at every commit and spent seconds
+ * re-compressing the same rows. Committed rows wait in the WAL (and in memory) until the threshold, or
+ * until the store checkpoints an idle partition (DuckDbStore) or closes.
+ */
+export function defaultCheckpointThreshold(memoryLimit: string): string {
+  const m = /^(\d+(?:\.\d+)?)\s*(MB|GB|MiB|GiB)$/i.exec(memoryLimit.trim());
+  const limitMib = m ? Number(m[1]) * (/^g/i.test(m[2]) ? 1024 : 1) : 512;
+  const mib = Math.min(1024, Math.floor(limitMib / 2));
+  return `${Math.max(16, mib)}MB`;
 }
 
 /**
@@ -68,6 +89,8 @@ export function sandboxInstanceOptions(
     storage_compatibility_version: 'v1.3.0',
   };
   if (limits.threads !== undefined) options.threads = String(limits.threads);
+  options.checkpoint_threshold =
+    limits.checkpointThreshold ?? defaultCheckpointThreshold(options.memory_limit);
   return options;
 }
 

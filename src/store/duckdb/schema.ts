@@ -87,13 +87,6 @@ function decodedTextExpr(raw: string): string {
   );
 }
 
-/**
- * INSERT … SELECT from staging into a partition: one JSON parse per event (json_extract_string with
- * a list of paths), typed columns, and an anti-join against every stored event of the same time
- * (exactly-once by identity: the identity covers the event's time). The caller stages each batch
- * de-duplicated and ordered by time (cheaper in JS than DISTINCT ON and ORDER BY here), and the
- * insert keeps that order.
- */
 /** Identities of staged rows that are already stored (usually none; read before the insert). */
 export function storedIdsInStagingSql(
   allEventsRelation: string,
@@ -105,10 +98,17 @@ export function storedIdsInStagingSql(
       AND e._time_us = s._time_us AND e._id = s._id)`;
 }
 
+/**
+ * INSERT … SELECT from staging into a partition: one JSON parse per event (json_extract_string with
+ * a list of paths), typed columns, and with `dedupe` an anti-join against every stored event of the
+ * same time (exactly-once by identity: the identity covers the event's time). Without `dedupe` every
+ * staged row is inserted: the caller has checked that none is stored (storedIdsInStagingSql) in the
+ * same transaction. The caller stages each batch de-duplicated and ordered by time (cheaper in JS
+ * than DISTINCT ON and ORDER BY here), and the insert keeps that order.
+ */
 export function insertFromStagingSql(
   targetCatalog: string,
-  allEventsRelation: string,
-  timeRangeUs: { min: number; max: number },
+  dedupe?: { allEventsRelation: string; timeRangeUs: { min: number; max: number } },
 ): string {
   const stored = EVENT_COLUMNS.filter((c) => !c.virtual);
   const paths = stored.map((c) => quoteString(jsonPath(c.path!)));
@@ -124,12 +124,16 @@ SELECT _id, cluster, __time__, _time_us, __source__, '' AS __topic__, _receive A
   _raw, ${decodedTextExpr('_raw')} AS _text
 FROM (
   SELECT s.*, json_extract_string(s._raw, [${paths.join(', ')}]) AS _v
-  FROM ${STAGING_TABLE} s
+  FROM ${STAGING_TABLE} s${
+    dedupe
+      ? `
   -- An identical event has the identical time, so only stored rows in the batch's time range can
   -- match: the constant range lets DuckDB skip every other row group by its min/max zone map.
   WHERE NOT EXISTS (
-    SELECT 1 FROM ${allEventsRelation} e
-    WHERE e._time_us BETWEEN ${Math.floor(timeRangeUs.min)} AND ${Math.ceil(timeRangeUs.max)}
-      AND e._time_us = s._time_us AND e._id = s._id)
+    SELECT 1 FROM ${dedupe.allEventsRelation} e
+    WHERE e._time_us BETWEEN ${Math.floor(dedupe.timeRangeUs.min)} AND ${Math.ceil(dedupe.timeRangeUs.max)}
+      AND e._time_us = s._time_us AND e._id = s._id)`
+      : ''
+  }
 )`;
 }

@@ -1,0 +1,47 @@
+// Committed batches wait in a partition's WAL (the checkpoint threshold is large, sandbox.ts) until
+// the partition has been idle for a moment; then the store checkpoints it, so a restart has little
+// to replay and the rows are in the compressed file.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateLines } from '../../generate/index.js';
+import type { AuditEvent } from '../../event/types.js';
+import { DuckDbStore, openDuckDbStore } from './index.js';
+import { addEvents } from './testing.js';
+
+const walBytes = (parts: string): number =>
+  readdirSync(parts)
+    .filter((f) => f.endsWith('.duckdb.wal'))
+    .reduce((n, f) => n + statSync(join(parts, f)).size, 0);
+
+test('an idle partition is checkpointed: its WAL empties and the rows stay', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kaudit-checkpoint-'));
+  const saved = DuckDbStore.IDLE_CHECKPOINT_MS;
+  DuckDbStore.IDLE_CHECKPOINT_MS = 300;
+  try {
+    const path = join(dir, 'k.duckdb');
+    const store = await openDuckDbStore({ path });
+    const events = [
+      ...generateLines({ events: 2000, seed: 5, days: 1, end: new Date('2026-11-20T00:00:00Z') }),
+    ].map((l) => JSON.parse(l) as AuditEvent);
+    await addEvents(store, events);
+    // Committed (durable) but not checkpointed yet: the rows are in the WAL, ~1 KB or more each.
+    assert.ok(
+      walBytes(`${path}.parts`) > 1_000_000,
+      `WAL after the commit: ${walBytes(`${path}.parts`)} bytes`,
+    );
+    const deadline = Date.now() + 10_000;
+    while (walBytes(`${path}.parts`) > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.equal(walBytes(`${path}.parts`), 0, 'the WAL was checkpointed into the partition file');
+    const count = await store.querySql('SELECT count(*) FROM kaudit_events');
+    assert.equal(Number(count.rows[0][0]), 2000);
+    await store.close();
+    assert.ok(existsSync(path));
+  } finally {
+    DuckDbStore.IDLE_CHECKPOINT_MS = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
