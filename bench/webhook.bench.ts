@@ -45,7 +45,17 @@ async function main(): Promise<void> {
   const db = join(dir, 'kaudit.duckdb');
   const server = spawn(
     process.execPath,
-    [join(REPO, 'bin', 'kaudit.js'), 'serve', '--db', db, '--port', '0', '--config', config],
+    [
+      ...(process.env.KAUDIT_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      join(REPO, 'bin', 'kaudit.js'),
+      'serve',
+      '--db',
+      db,
+      '--port',
+      '0',
+      '--config',
+      config,
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
