@@ -10,7 +10,7 @@ import type { KauditStore } from '../cli/store.js';
 import { permits, type Principal, type TokenAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
 import type { Metrics } from './metrics.js';
-import { BadBodyError, parseWebhookBody } from './webhook.js';
+import { BadBodyError, parseWebhookBody, type ParsedBody } from './webhook.js';
 import { registerAlertsRoutes } from './routes/alerts.js';
 import { registerConsoleRoutes } from './routes/console.js';
 import { registerReportsRoutes } from './routes/reports.js';
@@ -22,6 +22,11 @@ export interface AppContext {
   auth: TokenAuth;
   metrics: Metrics;
   transforms: EventTransforms;
+  /**
+   * Parses a webhook body into rows (serve.ts passes a worker-thread pool, webhook-pool.ts); by default
+   * on this thread with `transforms`.
+   */
+  parseWebhook?: (body: string, cluster: string, source: string) => Promise<ParsedBody>;
   /** false while the store is being recreated. */
   ready: () => boolean;
   log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -216,6 +221,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     return { columns: r.columns, rows: r.rows };
   });
 
+  const parseBody =
+    ctx.parseWebhook ??
+    (async (body: string, cluster: string, source: string) =>
+      parseWebhookBody(body, cluster, source, ctx.transforms, newTransformCounts()));
   const webhook = async (req: FastifyRequest<{ Params: { cluster?: string } }>, reply: FastifyReply) => {
     const code = (c: number) => metrics.webhookRequests.inc({ code: String(c) });
     if (!limiter.take(req.ip)) {
@@ -239,23 +248,21 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         ? `${node}:${typeof path === 'string' ? path : 'agent'}`
         : `webhook:${req.ip}`;
     const kind = typeof node === 'string' && node ? 'agent' : 'webhook';
-    const counts = newTransformCounts();
     let parsed;
     try {
-      parsed = parseWebhookBody(
-        typeof req.body === 'string' ? req.body : '',
-        cluster,
-        source,
-        ctx.transforms,
-        counts,
-      );
+      parsed = await parseBody(typeof req.body === 'string' ? req.body : '', cluster, source);
     } catch (e) {
       if (e instanceof BadBodyError) {
         code(400);
         metrics.rejected.inc({ source: kind, reason: 'malformed-body' });
         return reply.code(400).send({ error: e.message });
       }
-      throw e;
+      ctx.log('error', 'webhook batch not parsed', { error: (e as Error).message });
+      code(503);
+      return reply
+        .code(503)
+        .header('Retry-After', '5')
+        .send({ error: 'the server could not read the batch; retry' });
     }
     metrics.received.inc({ source: kind }, parsed.received);
     if (parsed.rejects.length) {

@@ -8,6 +8,7 @@ import { openStoreAt, type KauditStore } from '../cli/store.js';
 import type { StoreLocation } from '../cli/flags.js';
 import { IngestSink } from '../ingest/sink.js';
 import { ingestTransforms } from '../cli/transforms.js';
+import { WebhookParserPool } from './webhook-pool.js';
 import { applyRetention, configuredRetention, setRetention } from '../store/retention.js';
 import { TokenAuth } from './auth.js';
 import { checkExposure, isLoopback, type ServerConfig } from './config.js';
@@ -99,6 +100,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     [...config.tokens, { name: 'local', token: localToken, role: 'admin' }],
     isLoopback(config.bind) && config.tokens.length === 0,
   );
+  // Webhook bodies are parsed in worker threads (webhook-pool.ts).
+  const parsers = config.webhook.enabled
+    ? new WebhookParserPool({ policy: config.policy, redact: config.redact })
+    : null;
   const app = await buildApp({
     config,
     store: () => store,
@@ -106,6 +111,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     auth,
     metrics,
     transforms,
+    ...(parsers ? { parseWebhook: (b: string, c: string, s: string) => parsers.parse(b, c, s) } : {}),
     ready: () => ready,
     log,
   });
@@ -206,6 +212,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (alerts) await alertsStarted?.then(() => alerts.stop());
       if (files) await files.stop();
       await sink.close();
+      await parsers?.close();
       await store.close();
       if (fileStore) rmSync(infoPath, { force: true });
       log('info', 'kaudit serve stopped');
