@@ -420,6 +420,19 @@ test('constant GROUP BY / ORDER BY keys are values, not positions; type errors a
     assert.equal(err.message, 'approx_percentile: the percentile must be between 0 and 1, e.g. 0.99');
     return true;
   });
+  // A text field where a time is needed: every verb is a word, never a timestamp.
+  await assert.rejects(q(`* | select date_format(verb, '%Y') as y`), (err: unknown) => {
+    assert.ok(err instanceof QueryError);
+    assert.match(err.message, /^Cannot use the text field verb as a time \('[a-z]+' is not a timestamp\)/);
+    return true;
+  });
+  // Other value errors keep DuckDB's first line, never its excerpt of the compiled SQL.
+  await assert.rejects(q(`* | select "responseStatus.code" * 9223372036854775807 as p`), (err: unknown) => {
+    assert.ok(err instanceof QueryError, String(err));
+    assert.match(err.message, /^The query cannot run on these events: /);
+    assert.doesNotMatch(err.message, /LINE 1|kaudit_events|\n/);
+    return true;
+  });
 });
 
 test('IP functions work in every SQL context (grouped keys, filters, TRY, windows, aggregates)', async () => {

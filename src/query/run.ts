@@ -103,6 +103,20 @@ function typeError(err: unknown): QueryError | undefined {
   }
   m = /Binder Error: APPROXIMATE QUANTILE can only take parameters in range \[0, 1\]/.exec(first);
   if (m) return new QueryError('approx_percentile: the percentile must be between 0 and 1, e.g. 0.99');
+  m =
+    /Conversion Error: invalid timestamp field format: "(.*?)".*?(?: when casting from source column (.+))?$/.exec(
+      first,
+    );
+  if (m) {
+    const where = m[2] ? `the text field ${m[2]}` : 'a text value';
+    return new QueryError(
+      `Cannot use ${where} as a time ('${m[1].slice(0, 40)}' is not a timestamp); pass a time such as __time__ or from_unixtime(…), or a text like '2026-11-20 10:00:00'`,
+    );
+  }
+  // Any other error DuckDB raises about the values or types of a query is the query's fault: its
+  // first line, without DuckDB's SQL excerpt (the compiled SQL is not what the user wrote).
+  m = /^(?:Conversion|Binder|Invalid Input|Out of Range|Not implemented) Error: (.+)$/.exec(first);
+  if (m) return new QueryError(`The query cannot run on these events: ${m[1]}`);
   return undefined;
 }
 
