@@ -119,6 +119,7 @@ function renderMatch(
   if (
     !phrase &&
     field?.kind === 'column' &&
+    field.type === 'text' &&
     findColumn(field.name)?.lowCardinality &&
     !tokens.some(hasWildcard)
   ) {
