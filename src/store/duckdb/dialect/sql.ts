@@ -142,8 +142,15 @@ export class SqlRenderer {
     const parts = [
       `SELECT ${sel.distinct ? 'DISTINCT ' : ''}${outputs(() => sel.items.map((i) => `${this.expr(i.expr)} AS ${quoteIdent(i.name!)}`).join(', '))}`,
     ];
-    if (sel.from) parts.push(`FROM ${this.from(sel.from)}`);
-    if (sel.where) parts.push(`WHERE ${filters(() => this.expr(sel.where!))}`);
+    // A select straight from the log reads the events relation itself with the search and time
+    // filter in its WHERE: the same rows as the filtered subquery, and less for DuckDB to bind.
+    const from = sel.from;
+    const fromLog = from?.kind === 'table' && from.source !== 'cte';
+    const where = fromLog ? baseConditions(this.ctx) : [];
+    if (fromLog) parts.push(`FROM ${EVENTS_RELATION} AS ${quoteIdent(from.renderAlias!)}`);
+    else if (from) parts.push(`FROM ${this.from(from)}`);
+    if (sel.where) where.push(`(${filters(() => this.expr(sel.where!))})`);
+    if (where.length) parts.push(`WHERE ${where.join(' AND ')}`);
     if (sel.groupBy.length)
       parts.push(`GROUP BY ${filters(() => sel.groupBy.map((g) => this.key(g)).join(', '))}`);
     if (sel.having) parts.push(`HAVING ${outputs(() => this.expr(sel.having!))}`);
