@@ -49,6 +49,30 @@ test('a malformed body is a BadBodyError with the reason; a dead worker is repla
   }
 });
 
+test('a pool whose threads cannot start parses on the calling thread instead of respawning them', async () => {
+  let calls = 0;
+  const fallback = (b: string, c: string, s: string) => {
+    calls++;
+    return parseWebhookBody(b, c, s, {}, newTransformCounts());
+  };
+  // The worker fails while loading its transforms (no such policy file) and never becomes ready.
+  const pool = new WebhookParserPool(
+    { policy: '/nonexistent/kaudit-policy.yaml', redact: false },
+    2,
+    fallback,
+  );
+  try {
+    const first = await pool.parse(body(0, 5), 'c', 's').catch((e: unknown) => e);
+    if (first instanceof Error) assert.match(first.message, /parser thread|policy/i);
+    const second = await pool.parse(body(0, 5), 'c', 's');
+    assert.equal(second.rows.length, 5);
+    assert.ok(calls >= 1, 'the fallback parsed the body');
+    assert.equal((pool as unknown as { slots: unknown[] }).slots.length, 0, 'no thread is started again');
+  } finally {
+    await pool.close();
+  }
+});
+
 test('parser threads: one core stays with the main thread', () => {
   assert.equal(defaultParserThreads(1), 1);
   assert.equal(defaultParserThreads(2), 1);

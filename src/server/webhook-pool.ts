@@ -11,6 +11,7 @@ interface Slot {
   worker: Worker;
   pending: Map<number, { resolve: (p: ParsedBody) => void; reject: (e: Error) => void }>;
   ready: Promise<void>;
+  started: boolean;
 }
 
 /** Worker threads for a machine: one core stays with the main thread (HTTP, store writer). */
@@ -23,9 +24,14 @@ export class WebhookParserPool {
   private nextId = 1;
   private closed = false;
 
+  /**
+   * @param fallback parses on the calling thread; used when no worker thread can start (a worker
+   *   that dies before it is ready is not started again, so a broken install cannot spin).
+   */
   constructor(
     private readonly data: WebhookWorkerData,
     size = defaultParserThreads(),
+    private readonly fallback?: (body: string, cluster: string, source: string) => ParsedBody,
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
@@ -37,12 +43,16 @@ export class WebhookParserPool {
       execArgv: [],
     });
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), ready: Promise.resolve() };
+    const slot: Slot = { worker, pending: new Map(), ready: Promise.resolve(), started: false };
     slot.ready = new Promise<void>((resolve, reject) => {
-      worker.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(String(m)))));
+      worker.once('message', (m) => {
+        if (m !== 'ready') return reject(new Error(String(m)));
+        slot.started = true;
+        resolve();
+      });
       worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the webhook parser thread exited with code ${code}`)));
     });
-    slot.ready.catch(() => {});
     worker.on('message', (m: WebhookAnswer | 'ready') => {
       if (m === 'ready') return;
       const waiter = slot.pending.get(m.id);
@@ -56,18 +66,27 @@ export class WebhookParserPool {
       for (const w of slot.pending.values()) w.reject(new Error(why));
       slot.pending.clear();
       const i = this.slots.indexOf(slot);
-      if (i >= 0 && !this.closed) this.slots[i] = this.spawn();
+      if (i < 0 || this.closed) return;
+      if (slot.started) this.slots[i] = this.spawn();
+      else this.slots.splice(i, 1);
     };
     worker.on('error', (e) => fail(`the webhook parser thread failed: ${e.message}`));
     worker.on('exit', (code) => {
       if (!this.closed) fail(`the webhook parser thread exited with code ${code}`);
     });
+    // A worker that never starts (a broken install) is dropped by fail() above; the pool then parses
+    // on the calling thread.
+    slot.ready.catch(() => {});
     return slot;
   }
 
   /** Parses one EventList body; rejects with BadBodyError for a body the sender must fix. */
   async parse(body: string, cluster: string, source: string): Promise<ParsedBody> {
     if (this.closed) throw new Error('the webhook parser pool is closed');
+    if (this.slots.length === 0) {
+      if (this.fallback) return this.fallback(body, cluster, source);
+      throw new Error('no webhook parser thread could start');
+    }
     const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     await slot.ready;
     const id = this.nextId++;
