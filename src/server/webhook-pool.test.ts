@@ -62,11 +62,9 @@ test('a pool whose threads cannot start parses on the calling thread instead of 
     fallback,
   );
   try {
-    const first = await pool.parse(body(0, 5), 'c', 's').catch((e: unknown) => e);
-    if (first instanceof Error) assert.match(first.message, /parser thread|policy/i);
-    const second = await pool.parse(body(0, 5), 'c', 's');
-    assert.equal(second.rows.length, 5);
-    assert.ok(calls >= 1, 'the fallback parsed the body');
+    const parsed = await pool.parse(body(0, 5), 'c', 's');
+    assert.equal(parsed.rows.length, 5);
+    assert.equal(calls, 1, 'the fallback parsed the body');
     assert.equal((pool as unknown as { slots: unknown[] }).slots.length, 0, 'no thread is started again');
   } finally {
     await pool.close();

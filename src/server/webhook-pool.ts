@@ -83,12 +83,22 @@ export class WebhookParserPool {
   /** Parses one EventList body; rejects with BadBodyError for a body the sender must fix. */
   async parse(body: string, cluster: string, source: string): Promise<ParsedBody> {
     if (this.closed) throw new Error('the webhook parser pool is closed');
-    if (this.slots.length === 0) {
-      if (this.fallback) return this.fallback(body, cluster, source);
-      throw new Error('no webhook parser thread could start');
+    let slot: Slot | undefined;
+    while (!slot) {
+      if (this.slots.length === 0) {
+        if (this.fallback) return this.fallback(body, cluster, source);
+        throw new Error('no webhook parser thread could start');
+      }
+      const candidate = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+      try {
+        await candidate.ready;
+        slot = candidate;
+      } catch {
+        // It never started: drop it (fail() may not have run yet) and take another, or the fallback.
+        const i = this.slots.indexOf(candidate);
+        if (i >= 0 && !candidate.started) this.slots.splice(i, 1);
+      }
     }
-    const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    await slot.ready;
     const id = this.nextId++;
     return new Promise<ParsedBody>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
