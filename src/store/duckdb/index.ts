@@ -396,7 +396,11 @@ export class DuckDbStore implements Store {
     this.idleCheckpoint = setTimeout(() => {
       this.idleCheckpoint = null;
       if (this.closed) return;
-      void this.ingestChain(() => this.run(`CHECKPOINT ${quoteIdent(alias)}`)).catch(() => {
+      // Not inside an open bulk transaction: an error there (CHECKPOINT refuses to run in one) would
+      // abort it.
+      void this.ingestChain(async () => {
+        if (!this.bulk?.open) await this.run(`CHECKPOINT ${quoteIdent(alias)}`);
+      }).catch(() => {
         // A failed checkpoint leaves the rows in the WAL, durable; the next one or close retries.
       });
     }, DuckDbStore.IDLE_CHECKPOINT_MS);
