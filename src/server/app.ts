@@ -5,7 +5,7 @@ import { QueryError } from '../query/errors.js';
 import { runQuery } from '../query/run.js';
 import { UserError } from '../cli/errors.js';
 import { BackpressureError, type IngestSink } from '../ingest/sink.js';
-import { newTransformCounts, type EventTransforms } from '../ingest/prepare.js';
+import type { EventTransforms } from '../ingest/prepare.js';
 import type { KauditStore } from '../cli/store.js';
 import { permits, type Principal, type TokenAuth } from './auth.js';
 import type { ServerConfig } from './config.js';
@@ -224,7 +224,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const parseBody =
     ctx.parseWebhook ??
     (async (body: string, cluster: string, source: string) =>
-      parseWebhookBody(body, cluster, source, ctx.transforms, newTransformCounts()));
+      parseWebhookBody(body, cluster, source, ctx.transforms));
   const webhook = async (req: FastifyRequest<{ Params: { cluster?: string } }>, reply: FastifyReply) => {
     const code = (c: number) => metrics.webhookRequests.inc({ code: String(c) });
     if (!limiter.take(req.ip)) {

@@ -10,7 +10,6 @@ import { IngestSink } from '../ingest/sink.js';
 import { ingestTransforms } from '../cli/transforms.js';
 import { WebhookParserPool } from './webhook-pool.js';
 import { parseWebhookBody } from './webhook.js';
-import { newTransformCounts } from '../ingest/prepare.js';
 import { applyRetention, configuredRetention, setRetention } from '../store/retention.js';
 import { TokenAuth } from './auth.js';
 import { checkExposure, isLoopback, type ServerConfig } from './config.js';
@@ -105,7 +104,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // Webhook bodies are parsed in worker threads (webhook-pool.ts).
   const parsers = config.webhook.enabled
     ? new WebhookParserPool({ policy: config.policy, redact: config.redact }, undefined, (b, c, s) =>
-        parseWebhookBody(b, c, s, transforms, newTransformCounts()),
+        parseWebhookBody(b, c, s, transforms),
       )
     : null;
   const app = await buildApp({

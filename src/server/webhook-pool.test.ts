@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateLines } from '../generate/index.js';
-import { newTransformCounts } from '../ingest/prepare.js';
 import { BadBodyError, parseWebhookBody } from './webhook.js';
 import { WebhookParserPool, defaultParserThreads } from './webhook-pool.js';
 
@@ -15,7 +14,7 @@ test('bodies parsed in worker threads give the rows parsed on this thread, each 
     const bodies = [body(0, 20), body(20, 40), body(40, 60), body(0, 60)];
     const answers = await Promise.all(bodies.map((b, i) => pool.parse(b, `c${i}`, 'webhook:test')));
     bodies.forEach((b, i) => {
-      const here = parseWebhookBody(b, `c${i}`, 'webhook:test', {}, newTransformCounts());
+      const here = parseWebhookBody(b, `c${i}`, 'webhook:test');
       assert.equal(answers[i].received, here.received);
       assert.deepEqual(
         answers[i].rows.map((r) => [r.id, r.cluster, r.timeUs]),
@@ -53,7 +52,7 @@ test('a pool whose threads cannot start parses on the calling thread instead of 
   let calls = 0;
   const fallback = (b: string, c: string, s: string) => {
     calls++;
-    return parseWebhookBody(b, c, s, {}, newTransformCounts());
+    return parseWebhookBody(b, c, s);
   };
   // The worker fails while loading its transforms (no such policy file) and never becomes ready.
   const pool = new WebhookParserPool(

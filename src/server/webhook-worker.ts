@@ -2,7 +2,6 @@
 // hashing and the ingest transforms of EventList bodies, off the server's main thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { ingestTransforms } from '../cli/transforms.js';
-import { newTransformCounts } from '../ingest/prepare.js';
 import { BadBodyError, parseWebhookBody, type ParsedBody } from './webhook.js';
 
 export interface WebhookWorkerData {
@@ -28,7 +27,7 @@ async function run(data: WebhookWorkerData): Promise<void> {
   port.on('message', (job: WebhookJob) => {
     let answer: WebhookAnswer;
     try {
-      const parsed = parseWebhookBody(job.body, job.cluster, job.source, transforms, newTransformCounts());
+      const parsed = parseWebhookBody(job.body, job.cluster, job.source, transforms);
       answer = { id: job.id, type: 'parsed', parsed };
     } catch (e) {
       answer =

@@ -3,7 +3,7 @@
 // apiserver's retry can bring a good copy; a bad item inside a good list is rejected alone.
 import { decodeJsonValue, type DecodeOutcome } from '../event/decode.js';
 import type { EventTransforms, TransformCounts } from '../ingest/prepare.js';
-import { prepareRow } from '../ingest/prepare.js';
+import { newTransformCounts, prepareRow } from '../ingest/prepare.js';
 import type { IngestRow, RejectRecord } from '../store/store.js';
 
 export class BadBodyError extends Error {}
@@ -18,8 +18,8 @@ export function parseWebhookBody(
   body: string,
   cluster: string,
   source: string,
-  transforms: EventTransforms,
-  counts: TransformCounts,
+  transforms: EventTransforms = {},
+  counts: TransformCounts = newTransformCounts(),
 ): ParsedBody {
   if (body.trim() === '') throw new BadBodyError('the body is empty; send an audit EventList as JSON');
   let value: unknown;
