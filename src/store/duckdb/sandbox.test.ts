@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
   QueryTimeoutError,
-  assertReadOnlySelect,
   defaultCheckpointThreshold,
   defaultMemoryLimit,
   lockSandbox,
+  prepareReadOnlySelect,
   sandboxInstanceOptions,
   sandboxLimitsFromEnv,
   withQueryTimeout,
@@ -120,9 +120,13 @@ test('getenv does not exist in this build', async () => {
   await refused("SELECT getenv('HOME')", /getenv does not exist/);
 });
 
-test('assertReadOnlySelect lets one SELECT through and refuses the rest', async () => {
-  await assertReadOnlySelect(conn, 'SELECT n FROM p1.events WHERE n > 3');
-  await assertReadOnlySelect(conn, 'WITH a AS (SELECT 1 AS x) SELECT * FROM a -- ; DROP TABLE p1.events');
+test('prepareReadOnlySelect lets one SELECT through and refuses the rest', async () => {
+  const ok = await prepareReadOnlySelect(conn, 'SELECT n FROM p1.events WHERE n > 3');
+  assert.equal((await ok.runAndReadAll()).getRows().length, 6); // the prepared statement is what runs
+  ok.destroySync();
+  (
+    await prepareReadOnlySelect(conn, 'WITH a AS (SELECT 1 AS x) SELECT * FROM a -- ; DROP TABLE p1.events')
+  ).destroySync();
   const kinds: [string, RegExp][] = [
     ['SELECT 1; DROP TABLE p1.events', /exactly one statement; this one has 2/],
     ['DROP TABLE p1.events', /this is a DROP statement/],
@@ -140,7 +144,7 @@ test('assertReadOnlySelect lets one SELECT through and refuses the rest', async 
   ];
   for (const [sql, pattern] of kinds) {
     await assert.rejects(
-      assertReadOnlySelect(conn, sql),
+      prepareReadOnlySelect(conn, sql),
       (e: unknown) => e instanceof QueryError && pattern.test(e.message),
       sql,
     );

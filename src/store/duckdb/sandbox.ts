@@ -183,11 +183,6 @@ export async function prepareReadOnlySelect(
   return prepared;
 }
 
-/** Checks `sql` as prepareReadOnlySelect does, without keeping the prepared statement. */
-export async function assertReadOnlySelect(conn: DuckDBConnection, sql: string): Promise<void> {
-  (await prepareReadOnlySelect(conn, sql)).destroySync();
-}
-
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
