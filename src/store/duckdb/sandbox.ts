@@ -9,7 +9,7 @@
 //  - no configuration change once locked (`lock_configuration`): SET/RESET/PRAGMA of settings fail;
 //  - bounded resources: a global memory limit that spills to a bounded temp directory, and a timer
 //    that interrupts a query running too long;
-//  - exactly one read-only statement per query (checked by DuckDB's own parser, assertReadOnlySelect).
+//  - exactly one read-only statement per query (checked by DuckDB's own parser, prepareReadOnlySelect).
 // Why the split between instance options and SQL: DuckDB 1.5.6 refuses `allowed_directories` (and
 // `enable_external_access=false` before `temp_directory`) in the instance configuration through the
 // C API, so the directories are set with SET right before locking.
