@@ -129,7 +129,10 @@ export async function runQuery(
   const compiled = compileQuery(text, ctx, dialectFor(store));
   let result;
   try {
-    result = await store.querySql(compiled.sql, opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {});
+    result = await store.querySql(compiled.sql, {
+      compiled: true,
+      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    });
   } catch (err) {
     throw typeError(err) ?? err;
   }

@@ -20,6 +20,11 @@ export interface QueryResult {
 export interface QueryOptions {
   /** Interrupt the query after this many milliseconds (default from config). */
   timeoutMs?: number;
+  /**
+   * The SQL was written by the kaudit compiler (every column a quoted identifier), so the store
+   * may read just the columns it names instead of the whole events relation.
+   */
+  compiled?: boolean;
 }
 
 /** A row prepared for ingest: the decoded event and what ingest computed about it. */

@@ -43,6 +43,7 @@ import {
 } from './sandbox.js';
 import { registerEnrichFunctions, type EnrichOptions } from '../../enrich/duckdb.js';
 import { convertValue } from './values.js';
+import { narrowEventsRelation } from './narrow.js';
 
 export interface DuckDbStoreOptions {
   /** DuckDB file path, or ':memory:' for a throw-away store (tests). */
@@ -261,10 +262,15 @@ export class DuckDbStore implements Store {
   }
 
   private viewSql(): string {
-    const cols = ALL_COLUMNS.map((c) => quoteIdent(c.name)).join(', ');
+    return `CREATE OR REPLACE TEMP VIEW ${EVENTS_RELATION} AS ${this.eventsUnionSql(ALL_COLUMNS.map((c) => c.name))}`;
+  }
+
+  /** The events of every partition (and the empty template, for the schema), with these columns. */
+  private eventsUnionSql(columns: string[]): string {
+    const cols = columns.map(quoteIdent).join(', ');
     const parts = [...this.partitions.values()].map((p) => `SELECT ${cols} FROM ${p.alias}.events`);
     parts.unshift(`SELECT ${cols} FROM main.kaudit_events_template`);
-    return `CREATE OR REPLACE TEMP VIEW ${EVENTS_RELATION} AS ${parts.join('\nUNION ALL ')}`;
+    return parts.join('\nUNION ALL ');
   }
 
   private viewVersion = 0;
@@ -336,7 +342,8 @@ export class DuckDbStore implements Store {
     const conn = await this.acquireReader();
     try {
       // The second wall of the sandbox: DuckDB's own parser must see exactly one SELECT.
-      const prepared = await prepareReadOnlySelect(conn, sql);
+      const text = opts.compiled ? narrowEventsRelation(sql, (cols) => this.eventsUnionSql(cols)) : sql;
+      const prepared = await prepareReadOnlySelect(conn, text);
       try {
         const reader = await withQueryTimeout(conn, opts.timeoutMs ?? 0, () => prepared.runAndReadAll());
         const names = reader.columnNames();
