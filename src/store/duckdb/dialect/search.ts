@@ -7,8 +7,11 @@
 // ELSE FALSE END` because DuckDB evaluates a CASE branch only for the rows that reach it, in any
 // context (an AND under NOT evaluates all its children on all rows).
 //
-// Every leaf is two-valued (never NULL): a log without the field does not match it, so `not leaf`
-// keeps that log, as SLS's "all logs minus X" does (§3.3).
+// Under a `not` every leaf is two-valued (never NULL): a log without the field does not match it, so
+// `not leaf` keeps that log, as SLS's "all logs minus X" does (§3.3). Outside any `not` a NULL leaf
+// already rejects the row in a WHERE, so the rendering for a filter (`filter: true`) leaves out the
+// COALESCE there: DuckDB then evaluates one function less per row (on 1M events the exec query's
+// three-term filter took 5.3 ms with COALESCE, 4.9 ms without, 4.2 ms as hand-written equalities).
 //
 // Low-cardinality columns are split into tokens instead (see renderMatch): DuckDB evaluates that
 // once per dictionary entry.
@@ -35,62 +38,75 @@ export interface SearchRenderOptions {
    * before scanning `_text`. Default: when the row catalogue has those columns.
    */
   tokenBloom?: boolean;
+  /**
+   * The expression is a WHERE condition, where NULL and FALSE both reject the row: leaves outside
+   * any `not` may then be NULL. Default false (a boolean value that is never NULL).
+   */
+  filter?: boolean;
+}
+
+/** How a leaf is rendered: with Bloom prefilters, and whether it must never be NULL. */
+interface Mode {
+  bloom: boolean;
+  twoValued: boolean;
+}
+
+/** A leaf's test, made two-valued (NULL → FALSE) where its mode asks for it. */
+function definite(test: string, mode: Mode): string {
+  return mode.twoValued ? `COALESCE(${test}, FALSE)` : test;
 }
 
 /** Renders a search AST as a DuckDB boolean expression (no leading WHERE). */
 export function searchToDuckDb(node: SearchNode, opts: SearchRenderOptions = {}): string {
   const bloom = opts.tokenBloom ?? BLOOM_COLUMNS.every((c) => findColumn(c) !== undefined);
-  return render(node, bloom);
+  return render(node, { bloom, twoValued: !opts.filter });
 }
 
-function render(node: SearchNode, bloom: boolean): string {
+function render(node: SearchNode, mode: Mode): string {
+  // Below a negation NULL would turn `not x` into NULL and drop the row: every leaf there is definite.
+  const negated: Mode = { ...mode, twoValued: true };
   switch (node.type) {
     case 'all':
       return 'TRUE';
     case 'and': {
       // `* and x` is common in SLS queries: drop the always-true side.
-      const [l, r] = [render(node.left, bloom), render(node.right, bloom)];
+      const [l, r] = [render(node.left, mode), render(node.right, mode)];
       return l === 'TRUE' ? r : r === 'TRUE' ? l : `(${l} AND ${r})`;
     }
     case 'or': {
-      const [l, r] = [render(node.left, bloom), render(node.right, bloom)];
+      const [l, r] = [render(node.left, mode), render(node.right, mode)];
       return l === 'TRUE' || r === 'TRUE' ? 'TRUE' : `(${l} OR ${r})`;
     }
     case 'not': {
-      const o = render(node.operand, bloom);
+      const o = render(node.operand, negated);
       return o === 'TRUE' ? 'FALSE' : `(NOT ${o})`;
     }
     case 'minus': {
-      const [l, r] = [render(node.left, bloom), render(node.right, bloom)];
+      const [l, r] = [render(node.left, mode), render(node.right, negated)];
       return r === 'TRUE' ? 'FALSE' : `(${l} AND NOT ${r})`;
     }
     case 'match':
-      return renderMatch(node.field, node.tokens, node.phrase, bloom);
+      return renderMatch(node.field, node.tokens, node.phrase, mode);
     case 'exists':
       return `(${fieldValue(node.field)} IS NOT NULL)`;
     case 'empty':
-      return renderEmpty(node.field);
+      return renderEmpty(node.field, mode);
     case 'exact':
-      return renderExact(node.field, node.value);
+      return renderExact(node.field, node.value, mode);
     case 'compare':
-      return `COALESCE(${numericValue(node.field)} ${node.op} ${sqlNumber(node.value)}, FALSE)`;
+      return definite(`${numericValue(node.field)} ${node.op} ${sqlNumber(node.value)}`, mode);
     case 'range': {
       const v = numericValue(node.field);
       const lo = `${v} ${node.lowInclusive ? '>=' : '>'} ${sqlNumber(node.low)}`;
       const hi = `${v} ${node.highInclusive ? '<=' : '<'} ${sqlNumber(node.high)}`;
-      return `COALESCE(${lo} AND ${hi}, FALSE)`;
+      return definite(`${lo} AND ${hi}`, mode);
     }
   }
 }
 
 // ---- leaves ------------------------------------------------------------------------------------
 
-function renderMatch(
-  field: FieldRef | null,
-  tokens: TokenPattern[],
-  phrase: boolean,
-  bloom: boolean,
-): string {
+function renderMatch(field: FieldRef | null, tokens: TokenPattern[], phrase: boolean, mode: Mode): string {
   const text = field === null ? quoteIdent('_text') : searchableText(field);
   if (tokens.length === 0) return field === null ? 'TRUE' : `(${text} IS NOT NULL)`;
   // Cheap tests first: Bloom bits (full text, whole tokens only), then a substring per token.
@@ -102,7 +118,7 @@ function renderMatch(
     // tested without decoding it first.
     const onRaw = raw !== null && ![...lit].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20);
     return [
-      ...(bloom && field === null && !hasWildcard(t) ? [bloomTest(t)] : []),
+      ...(mode.bloom && field === null && !hasWildcard(t) ? [bloomTest(t)] : []),
       `contains(${onRaw ? `lower(${raw})` : text}, ${quoteString(lit)})`,
     ];
   };
@@ -125,9 +141,12 @@ function renderMatch(
   ) {
     const pieces = `string_split_regex(${text}, ${quoteString(DELIM)})`;
     const wanted = tokens.map((t) => quoteString(tokenText(t)));
-    return wanted.length === 1
-      ? `COALESCE(list_contains(${pieces}, ${wanted[0]}), FALSE)`
-      : `COALESCE(list_has_all(${pieces}, [${wanted.join(', ')}]), FALSE)`;
+    return definite(
+      wanted.length === 1
+        ? `list_contains(${pieces}, ${wanted[0]})`
+        : `list_has_all(${pieces}, [${wanted.join(', ')}])`,
+      mode,
+    );
   }
   // A text column whose whole value is the token (`verb: get`, `objectRef.resource: secrets`: the
   // common case) matches without the regular expression: one equality instead of a regexp per match
@@ -166,26 +185,32 @@ function tokenTest(
   return `(CASE ${equal}WHEN ${prefilters.join(' AND ')} THEN regexp_matches(${text}, ${quoteString(re)}) ELSE FALSE END)`;
 }
 
-function renderEmpty(field: FieldRef): string {
+function renderEmpty(field: FieldRef, mode: Mode): string {
   if (field.kind === 'path') {
-    return `COALESCE(json_extract_string(${quoteIdent(field.parent)}, ${quoteString(jsonPath(field.keys))}) = '', FALSE)`;
+    return definite(
+      `json_extract_string(${quoteIdent(field.parent)}, ${quoteString(jsonPath(field.keys))}) = ''`,
+      mode,
+    );
   }
   if (field.type === 'long') return 'FALSE';
-  return `COALESCE(${quoteIdent(field.name)} = '', FALSE)`;
+  return definite(`${quoteIdent(field.name)} = ''`, mode);
 }
 
 /** Whole-value match, case-insensitive, wildcards over any character (no delimiters here). */
-function renderExact(field: FieldRef, value: TokenPattern): string {
+function renderExact(field: FieldRef, value: TokenPattern, mode: Mode): string {
   const text = `lower(${fieldValue(field)})`;
   if (value.parts.every((p) => p.kind === 'text')) {
-    return `COALESCE(${text} = ${quoteString(value.parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''))}, FALSE)`;
+    return definite(
+      `${text} = ${quoteString(value.parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''))}`,
+      mode,
+    );
   }
   const re =
     '(?s)' +
     value.parts
       .map((p) => (p.kind === 'text' ? escapeRegex(p.text) : p.kind === 'any' ? '.*' : '.'))
       .join('');
-  return `COALESCE(regexp_full_match(${text}, ${quoteString(re)}), FALSE)`;
+  return definite(`regexp_full_match(${text}, ${quoteString(re)})`, mode);
 }
 
 // ---- field values ------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ export function jsonKeyPath(keys: string[]): string {
 export function baseConditions(ctx: RenderContext): string[] {
   const conds: string[] = [];
   const { base } = ctx;
-  if (base.search && base.search.type !== 'all') conds.push(searchToDuckDb(base.search));
+  if (base.search && base.search.type !== 'all') conds.push(searchToDuckDb(base.search, { filter: true }));
   if (base.from !== undefined) conds.push(`"__time__" >= ${Math.ceil(base.from)}`);
   if (base.to !== undefined) conds.push(`"__time__" < ${Math.ceil(base.to)}`);
   if (base.cluster !== undefined) conds.push(`"cluster" = ${quoteString(base.cluster)}`);
