@@ -265,12 +265,16 @@ export class DuckDbStore implements Store {
     return `CREATE OR REPLACE TEMP VIEW ${EVENTS_RELATION} AS ${this.eventsUnionSql(ALL_COLUMNS.map((c) => c.name))}`;
   }
 
-  /** The events of every partition (and the empty template, for the schema), with these columns. */
+  /**
+   * The events of every partition with these columns; the empty template table when there is no
+   * partition yet (the relation still has the schema). Each member of the union is bound per query.
+   */
   private eventsUnionSql(columns: string[]): string {
     const cols = columns.map(quoteIdent).join(', ');
-    const parts = [...this.partitions.values()].map((p) => `SELECT ${cols} FROM ${p.alias}.events`);
-    parts.unshift(`SELECT ${cols} FROM main.kaudit_events_template`);
-    return parts.join('\nUNION ALL ');
+    const tables = this.partitions.size
+      ? [...this.partitions.values()].map((p) => `${p.alias}.events`)
+      : ['main.kaudit_events_template'];
+    return tables.map((t) => `SELECT ${cols} FROM ${t}`).join('\nUNION ALL ');
   }
 
   private viewVersion = 0;
