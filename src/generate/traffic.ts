@@ -84,6 +84,26 @@ interface ClusterIndex {
 
 export type Sink = (cluster: number, line: string) => void;
 
+/**
+ * Values keyed by three parts (objects, or names the world already holds): nested Maps, so no key
+ * string is built and hashed per event.
+ */
+class Memo<V> {
+  private readonly root = new Map<unknown, Map<unknown, Map<unknown, V>>>();
+
+  get(a: unknown, b: unknown, c: unknown): V | undefined {
+    return this.root.get(a)?.get(b)?.get(c);
+  }
+
+  set(a: unknown, b: unknown, c: unknown, value: V): void {
+    let byA = this.root.get(a);
+    if (!byA) this.root.set(a, (byA = new Map()));
+    let byB = byA.get(b);
+    if (!byB) byA.set(b, (byB = new Map()));
+    byB.set(c, value);
+  }
+}
+
 const LONG_RUNNING_SUBRESOURCES = new Set(['exec', 'attach', 'portforward', 'log', 'proxy']);
 
 const SUCCESS_STATUS: Record<number, string> = {
@@ -107,7 +127,25 @@ export function annotations(
   return s + '}';
 }
 
-/** The parts of a request's events that stay the same for every repetition (see Emitter.prepare). */
+/**
+ * The parts of a request's events that stay the same for every repetition (see Emitter.shape):
+ * everything but the auditID, the two times, and optionally the end of the URI and the bodies.
+ */
+export interface Shape {
+  head: string;
+  /** `","requestURI":"` and the URI, up to where a per-event ending goes (see emitShape). */
+  uri: string;
+  /** From the end of the URI through responseStatus. */
+  rest: string;
+  tail: string;
+  events: 1 | 2;
+  firstStage: string;
+  /** Whether the level and the outcome record requestObject / responseObject. */
+  requestObject: boolean;
+  responseObject: boolean;
+}
+
+/** A Shape with its URI and bodies fixed: the whole middle of the line is one string. */
 export interface Prepared {
   head: string;
   middle: string;
@@ -124,6 +162,7 @@ const HEADS: Record<string, string> = Object.fromEntries(
 );
 const STARTED = '","stage":"ResponseStarted';
 const COMPLETE = '","stage":"ResponseComplete';
+const RECEIVED_TIMESTAMP = ',"requestReceivedTimestamp":"';
 const STAGE_TIMESTAMP = '","stageTimestamp":"';
 
 /** A flat copy of a string built by concatenation, so later concatenations do not re-walk it. */
@@ -164,10 +203,19 @@ export class Emitter {
   }
 
   /** Emits the events of one request at `at` µs (default: now). Returns how many it produced. */
-  /** Emits the events of one request at `at` µs (default: now). Returns how many it produced. */
   request(r: Request, at = this.now): number {
-    const p = this.prepare(r);
-    return p ? this.emit(p, r.latencyUs, at, r.sessionUs) : 0;
+    const s = this.shape(r);
+    if (!s) return 0;
+    const middle = s.uri + s.rest + this.bodies(s, r) + RECEIVED_TIMESTAMP;
+    return this.emitLines(s.head, s.firstStage, s.events, middle, s.tail, r.latencyUs, at, r.sessionUs);
+  }
+
+  /** The requestObject / responseObject text of a request as its shape records them. */
+  bodies(s: Shape, r: Request): string {
+    let b = '';
+    if (s.requestObject && r.requestObject) b += ',"requestObject":' + r.requestObject();
+    if (s.responseObject && r.responseObject) b += ',"responseObject":' + r.responseObject();
+    return b;
   }
 
   /**
@@ -176,7 +224,24 @@ export class Emitter {
    * (heartbeats, leader election) keep the result and call `emit` directly; it is also what keeps
    * the per-event work to a uuid, two timestamps and a few concatenations.
    */
-  prepare(r: Request, keep = false): Prepared | null {
+  prepare(r: Request): Prepared | null {
+    const s = this.shape(r);
+    if (!s) return null;
+    return {
+      head: s.head,
+      middle: flat(s.uri + s.rest + this.bodies(s, r) + RECEIVED_TIMESTAMP),
+      tail: flat(s.tail),
+      events: s.events,
+      firstStage: s.firstStage,
+    };
+  }
+
+  /**
+   * Like prepare, but the end of the URI and the bodies are left to `emitShape`: for requests that
+   * repeat except for a query value (watches' resourceVersion) or their bodies. `r.uri` is the
+   * fixed start of the URI; the policy sees only its path, so the query may be split anywhere.
+   */
+  shape(r: Request): Shape | null {
     const t = r.target;
     const q = r.uri.indexOf('?');
     const level = defaultPolicyLevel({
@@ -197,9 +262,7 @@ export class Emitter {
       r.verb === 'proxy' ||
       (t?.subresource !== undefined && LONG_RUNNING_SUBRESOURCES.has(t.subresource));
     const unauthenticated = r.code === 401;
-    let middle =
-      '","requestURI":"' +
-      r.uri +
+    let rest =
       '","verb":"' +
       r.verb +
       '","user":' +
@@ -210,48 +273,77 @@ export class Emitter {
       ',"userAgent":"' +
       r.userAgent +
       '"';
-    if (t) middle += ',"objectRef":' + objectRef(t);
-    middle +=
+    if (t) rest += ',"objectRef":' + objectRef(t);
+    rest +=
       ',"responseStatus":' + (r.status ?? SUCCESS_STATUS[r.code] ?? '{"metadata":{},"code":' + r.code + '}');
     const bodiesAllowed = t !== undefined && r.code < 400;
-    if (bodiesAllowed && r.requestObject && (level === 'Request' || level === 'RequestResponse')) {
-      middle += ',"requestObject":' + r.requestObject();
-    }
-    if (bodiesAllowed && r.responseObject && level === 'RequestResponse' && r.verb !== 'watch') {
-      middle += ',"responseObject":' + r.responseObject();
-    }
-    middle += ',"requestReceivedTimestamp":"';
-    const tail = '","annotations":' + r.annotations + '}';
     return {
       head: HEADS[level],
-      // Flattening costs a copy: worth it only for requests that will be emitted again.
-      middle: keep ? flat(middle) : middle,
-      tail: keep ? flat(tail) : tail,
+      uri: '","requestURI":"' + r.uri,
+      rest,
+      tail: '","annotations":' + r.annotations + '}',
       events: longRunning && !unauthenticated ? 2 : 1,
       firstStage: unauthenticated || longRunning ? STARTED : COMPLETE,
+      requestObject: bodiesAllowed && (level === 'Request' || level === 'RequestResponse'),
+      responseObject: bodiesAllowed && level === 'RequestResponse' && r.verb !== 'watch',
     };
+  }
+
+  /** Flattens a shape's fixed text once, for a shape that will be emitted many times. */
+  keepShape(s: Shape | null): Shape | null {
+    if (s) {
+      s.uri = flat(s.uri);
+      s.rest = flat(s.rest);
+      s.tail = flat(s.tail);
+    }
+    return s;
+  }
+
+  /**
+   * Writes the events of a shape: `uriEnd` completes its URI, `bodies` is the requestObject /
+   * responseObject text (`,"requestObject":…`; empty when the shape records none).
+   */
+  emitShape(
+    s: Shape,
+    uriEnd: string,
+    bodies: string,
+    latencyUs: number,
+    at = this.now,
+    sessionUs?: number,
+  ): number {
+    const middle = s.uri + uriEnd + s.rest + bodies + RECEIVED_TIMESTAMP;
+    return this.emitLines(s.head, s.firstStage, s.events, middle, s.tail, latencyUs, at, sessionUs);
   }
 
   /** Writes the events of a prepared request: new auditID, times from `at` and the latency. */
   emit(p: Prepared, latencyUs: number, at = this.now, sessionUs?: number): number {
-    if (p.events > this.remaining) return 0;
+    return this.emitLines(p.head, p.firstStage, p.events, p.middle, p.tail, latencyUs, at, sessionUs);
+  }
+
+  private emitLines(
+    head: string,
+    firstStage: string,
+    events: 1 | 2,
+    middle: string,
+    tail: string,
+    latencyUs: number,
+    at: number,
+    sessionUs: number | undefined,
+  ): number {
+    if (events > this.remaining) return 0;
     if (at >= this.endUs) at = this.endUs - 1;
     const latency = Math.min(latencyUs, at - this.startUs);
     const id = this.rng.uuid();
-    const recv = p.middle + this.time.format(at - latency) + STAGE_TIMESTAMP;
+    const recv = middle + this.time.format(at - latency) + STAGE_TIMESTAMP;
     const cluster = this.cluster.index;
-    this.route(at, cluster, p.head + id + p.firstStage + recv + this.time.format(at) + p.tail);
-    if (p.events === 2) {
+    this.route(at, cluster, head + id + firstStage + recv + this.time.format(at) + tail);
+    if (events === 2) {
       // The session ends later, but never past the end of the window.
       const done = Math.min(at + (sessionUs ?? this.rng.int(200, 5000)), this.endUs - 1);
-      this.route(
-        done,
-        cluster,
-        p.head + id + COMPLETE + recv + this.time.format(Math.max(done, at)) + p.tail,
-      );
+      this.route(done, cluster, head + id + COMPLETE + recv + this.time.format(Math.max(done, at)) + tail);
     }
-    this.produced += p.events;
-    return p.events;
+    this.produced += events;
+    return events;
   }
 
   private route(at: number, cluster: number, line: string): void {
@@ -337,6 +429,24 @@ function notFound(t: Target): string {
   );
 }
 
+const WATCH_MIN_TIMEOUT = 300;
+const WATCH_MAX_TIMEOUT = 600;
+/** The end of a watch's query for each timeout, after its resourceVersion. */
+const WATCH_QUERY_ENDS = Array.from({ length: WATCH_MAX_TIMEOUT - WATCH_MIN_TIMEOUT + 1 }, (_, i) => {
+  const timeout = WATCH_MIN_TIMEOUT + i;
+  return `\\u0026timeout=${goDuration(timeout)}\\u0026timeoutSeconds=${timeout}\\u0026watch=true`;
+});
+
+/** A watch's URI up to its resourceVersion's value (selector: `fieldSelector`/`labelSelector` and value). */
+function watchUri(path: string, selector?: [string, string]): string {
+  return (
+    path +
+    '?allowWatchBookmarks=true' +
+    (selector ? '\\u0026' + encodeQuery([selector]) : '') +
+    '\\u0026resourceVersion='
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Scenario context helpers
 
@@ -348,7 +458,10 @@ export class Traffic {
   /** People limited to some namespaces (they are the ones who hit 403s). */
   private readonly limitedPeople: Person[];
   private readonly clusterIndex = new WeakMap<Cluster, ClusterIndex>();
-  private readonly memos = new Map<string, Prepared | null>();
+  /** Prepared requests of the repeating scenarios (null: the policy drops the request). */
+  private readonly prepared = new Memo<Prepared | null>();
+  /** Shapes of watches, which repeat except for the end of their query. */
+  private readonly watchShapes = new Memo<(Shape | null | undefined)[]>();
   readonly scenarios: Record<Category, WeightedTable<(c: Cluster) => void>>;
 
   constructor(
@@ -431,12 +544,15 @@ export class Traffic {
     return x;
   }
 
-  /** A repeated request: prepared once per key, then emitted with a fresh auditID and times. */
-  private repeat(key: string, latencyUs: number, build: () => Request): void {
-    let p = this.memos.get(key);
+  /**
+   * A repeated request: prepared once per key (a, b, c: the objects and names that make it what
+   * it is), then emitted with a fresh auditID and times.
+   */
+  private repeat(a: unknown, b: unknown, c: unknown, latencyUs: number, build: () => Request): void {
+    let p = this.prepared.get(a, b, c);
     if (p === undefined) {
-      p = this.e.prepare(build(), true);
-      this.memos.set(key, p);
+      p = this.e.prepare(build());
+      this.prepared.set(a, b, c, p);
     }
     if (p) this.e.emit(p, latencyUs);
   }
@@ -478,13 +594,26 @@ export class Traffic {
     target: Target | undefined,
     latencyUs: number,
   ): Request {
+    return this.baseFrom(p, this.ip(p), this.ua(p), verb, uri, target, latencyUs);
+  }
+
+  /** `base` with the source IP and user agent already chosen. */
+  private baseFrom(
+    p: Principal,
+    sourceIPs: string,
+    userAgent: string,
+    verb: string,
+    uri: string,
+    target: Target | undefined,
+    latencyUs: number,
+  ): Request {
     return {
       user: p.json,
       username: p.username,
       groups: p.groups,
       impersonatedUser: undefined,
-      sourceIPs: this.ip(p),
-      userAgent: this.ua(p),
+      sourceIPs,
+      userAgent,
       verb,
       uri,
       target,
@@ -511,37 +640,36 @@ export class Traffic {
     return this.nowIsoText;
   }
 
-  private readonly encodedSelectors = new Map<string, string>();
-
   /**
-   * A watch's query string as client-go sends it (keys sorted: allowWatchBookmarks, the selector,
-   * resourceVersion, timeout, timeoutSeconds, watch), written out directly because watches are
-   * frequent. `selector` is `fieldSelector`/`labelSelector` with its value, escaped once.
+   * A watch as client-go sends it. The query's keys are sorted: allowWatchBookmarks, the selector,
+   * resourceVersion, timeout, timeoutSeconds, watch. Everything up to `resourceVersion=` is the
+   * watch's shape, built once per (a, b, source IP, user agent) by `build` from `uri` (see
+   * watchUri); the resourceVersion and the timeout change with every watch.
    */
-  private watchQuery(selector?: [string, string]): { query: string; sessionUs: number } {
-    const timeout = this.rng.int(300, 600);
-    let sel = '';
-    if (selector) {
-      const raw = selector[0] + '\0' + selector[1];
-      sel = this.encodedSelectors.get(raw) ?? '';
-      if (!sel) {
-        sel = '\\u0026' + encodeQuery([selector]);
-        this.encodedSelectors.set(raw, sel);
-      }
+  private watch(p: Principal, a: unknown, b: unknown, build: (ip: string, ua: string) => Request): void {
+    const timeout = this.rng.int(WATCH_MIN_TIMEOUT, WATCH_MAX_TIMEOUT);
+    const behind = this.rng.int(0, 5000);
+    const sessionUs = timeout * 1e6 + this.rng.int(0, 999_999);
+    const latencyUs = this.rng.int(300, 2000);
+    // The same draws as ip() and ua(), as indexes: shapes are kept per (source IP, user agent).
+    const ips = p.sourceIPs.length;
+    const uas = p.userAgents.length;
+    const ipIndex = ips === 1 ? 0 : Math.floor(this.rng.float() * ips);
+    const uaIndex = uas === 1 ? 0 : Math.floor(this.rng.float() * uas);
+    let shapes = this.watchShapes.get(p, a, b);
+    if (!shapes) {
+      shapes = new Array<Shape | null | undefined>(ips * uas).fill(undefined);
+      this.watchShapes.set(p, a, b, shapes);
     }
-    return {
-      query:
-        'allowWatchBookmarks=true' +
-        sel +
-        '\\u0026resourceVersion=' +
-        (this.e.cluster.revision - this.rng.int(0, 5000)) +
-        '\\u0026timeout=' +
-        goDuration(timeout) +
-        '\\u0026timeoutSeconds=' +
-        timeout +
-        '\\u0026watch=true',
-      sessionUs: timeout * 1e6 + this.rng.int(0, 999_999),
-    };
+    let s = shapes[ipIndex * uas + uaIndex];
+    if (s === undefined) {
+      s = this.e.keepShape(this.e.shape(build(p.sourceIPs[ipIndex], p.userAgents[uaIndex])));
+      shapes[ipIndex * uas + uaIndex] = s;
+    }
+    if (s) {
+      const uriEnd = String(this.e.cluster.revision - behind) + WATCH_QUERY_ENDS[timeout - WATCH_MIN_TIMEOUT];
+      this.e.emitShape(s, uriEnd, '', latencyUs, this.e.now, sessionUs);
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -557,7 +685,7 @@ export class Traffic {
       apiVersion: 'v1',
     };
     const reason = `RBAC: allowed by ClusterRoleBinding "system:node" of ClusterRole "system:node" to Group "system:nodes"`;
-    this.repeat('lease/' + node.name, this.rng.int(1500, 9000), () => ({
+    this.repeat(node, 'lease', undefined, this.rng.int(1500, 9000), () => ({
       ...this.base(node.principal, 'update', resourcePath(t) + '?timeout=10s', t, 0),
       annotations: this.allow(reason),
     }));
@@ -578,7 +706,7 @@ export class Traffic {
     const role = scheduler ? 'system:kube-scheduler' : 'system:kube-controller-manager';
     // The leader moves between masters now and then; each master is one cached request shape.
     const ip = p.sourceIPs[Math.floor(this.e.now / 3.6e9 / 17) % p.sourceIPs.length];
-    this.repeat(c.index + '/' + name + '/' + verb + ip, this.rng.int(600, 6000), () => ({
+    this.repeat(p, verb, ip, this.rng.int(600, 6000), () => ({
       ...this.base(p, verb, resourcePath(t) + '?timeout=5s', t, 0),
       sourceIPs: ip,
       userAgent: p.userAgents[0],
@@ -596,7 +724,7 @@ export class Traffic {
       apiGroup: 'coordination.k8s.io',
       apiVersion: 'v1',
     };
-    this.repeat(t.name!, this.rng.int(800, 5000), () => ({
+    this.repeat(c.principals.apiserver, 'lease', undefined, this.rng.int(800, 5000), () => ({
       ...this.base(c.principals.apiserver, 'update', resourcePath(t) + '?timeout=10s', t, 0),
       annotations: this.allow(''),
     }));
@@ -623,18 +751,25 @@ export class Traffic {
     const t: Target = endpointSlices
       ? { resource: 'endpointslices', apiGroup: 'discovery.k8s.io', apiVersion: 'v1' }
       : { resource: 'services', apiVersion: 'v1' };
-    const w = this.watchQuery(
-      endpointSlices
-        ? ['labelSelector', '!service.kubernetes.io/headless,!service.kubernetes.io/service-proxy-name']
-        : undefined,
-    );
-    this.e.request({
-      ...this.base(p, 'watch', resourcePath(t) + '?' + w.query, t, this.rng.int(300, 2000)),
-      sessionUs: w.sessionUs,
+    this.watch(p, t.resource, undefined, (ip, ua) => ({
+      ...this.baseFrom(
+        p,
+        ip,
+        ua,
+        'watch',
+        watchUri(
+          resourcePath(t),
+          endpointSlices
+            ? ['labelSelector', '!service.kubernetes.io/headless,!service.kubernetes.io/service-proxy-name']
+            : undefined,
+        ),
+        t,
+        0,
+      ),
       annotations: this.allow(
         'RBAC: allowed by ClusterRoleBinding "system:node-proxier" of ClusterRole "system:node-proxier" to User "system:kube-proxy"',
       ),
-    });
+    }));
   }
 
   private kubeletWatch(c: Cluster): void {
@@ -647,12 +782,19 @@ export class Traffic {
       namespace: w.namespace,
       apiVersion: 'v1',
     };
-    const q = this.watchQuery(['fieldSelector', `metadata.name=${name}`]);
-    this.e.request({
-      ...this.base(pod.node.principal, 'watch', resourcePath(t) + '?' + q.query, t, this.rng.int(300, 2000)),
-      sessionUs: q.sessionUs,
+    // A node watches a namespace's object by name (configmap and secret names do not collide).
+    this.watch(pod.node.principal, w, name, (ip, ua) => ({
+      ...this.baseFrom(
+        pod.node.principal,
+        ip,
+        ua,
+        'watch',
+        watchUri(resourcePath(t), ['fieldSelector', `metadata.name=${name}`]),
+        t,
+        0,
+      ),
       annotations: this.allow(''),
-    });
+    }));
   }
 
   private controllerWatch(c: Cluster): void {
@@ -666,15 +808,13 @@ export class Traffic {
       ['persistentvolumeclaims', ''],
     ] as const);
     const t: Target = { resource, apiGroup: apiGroup || undefined, apiVersion: 'v1' };
-    const q = this.watchQuery();
-    this.e.request({
-      ...this.base(p, 'watch', resourcePath(t) + '?' + q.query, t, this.rng.int(300, 2000)),
+    this.watch(p, resource, undefined, (ip, ua) => ({
+      ...this.baseFrom(p, ip, ua, 'watch', watchUri(resourcePath(t)), t, 0),
       userAgent: p.userAgents[0].replace('/leader-election', '/shared-informers'),
-      sessionUs: q.sessionUs,
       annotations: this.allow(
         'RBAC: allowed by ClusterRoleBinding "system:kube-controller-manager" of ClusterRole "system:kube-controller-manager" to User "system:kube-controller-manager"',
       ),
-    });
+    }));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -690,7 +830,7 @@ export class Traffic {
       name: secret ? this.rng.pick(w.secrets) : this.rng.pick(w.configMaps),
       apiVersion: 'v1',
     };
-    this.repeat(pod.node.name + resourcePath(t), this.rng.int(400, 4000), () => ({
+    this.repeat(pod.node, w, t.name, this.rng.int(400, 4000), () => ({
       ...this.base(pod.node.principal, 'get', resourcePath(t), t, 0),
       annotations: this.allow(''),
     }));
@@ -707,7 +847,7 @@ export class Traffic {
     };
     const p = c.principals.controllers['endpointslice-controller'];
     const ip = this.rng.pick(p.sourceIPs);
-    this.repeat(c.index + resourcePath(t) + ip, this.rng.int(1500, 12000), () => ({
+    this.repeat(w, 'endpointslice', ip, this.rng.int(1500, 12000), () => ({
       ...this.base(p, 'update', resourcePath(t), t, 0),
       sourceIPs: ip,
       annotations: this.allow(
@@ -759,7 +899,7 @@ export class Traffic {
     };
     const p = c.principals.controllers['horizontal-pod-autoscaler'];
     const ip = this.rng.pick(p.sourceIPs);
-    this.repeat(c.index + resourcePath(t) + ip, this.rng.int(500, 4000), () => ({
+    this.repeat(w, 'scale', ip, this.rng.int(500, 4000), () => ({
       ...this.base(p, 'get', resourcePath(t), t, 0),
       sourceIPs: ip,
       annotations: this.allow(
@@ -912,12 +1052,10 @@ export class Traffic {
     const reason =
       'RBAC: allowed by ClusterRoleBinding "istiod-clusterrole-istio-system" of ClusterRole "istiod-clusterrole-istio-system" to ServiceAccount "istiod/istio-system"';
     if (this.rng.chance(0.6)) {
-      const q = this.watchQuery();
-      this.e.request({
-        ...this.base(p, 'watch', resourcePath(t) + '?' + q.query, t, this.rng.int(300, 2000)),
-        sessionUs: q.sessionUs,
+      this.watch(p, obj.resource, undefined, (ip, ua) => ({
+        ...this.baseFrom(p, ip, ua, 'watch', watchUri(resourcePath(t)), t, 0),
         annotations: this.allow(reason),
-      });
+      }));
     } else {
       const st: Target = { ...t, namespace: obj.namespace, name: obj.name, subresource: 'status' };
       this.e.request({
@@ -1001,14 +1139,12 @@ export class Traffic {
       ['namespaces', ''],
     ] as const);
     const t: Target = { resource, apiGroup: apiGroup || undefined, apiVersion: 'v1' };
-    const q = this.watchQuery();
-    this.e.request({
-      ...this.base(p, 'watch', resourcePath(t) + '?' + q.query, t, this.rng.int(300, 2000)),
-      sessionUs: q.sessionUs,
+    this.watch(p, resource, undefined, (ip, ua) => ({
+      ...this.baseFrom(p, ip, ua, 'watch', watchUri(resourcePath(t)), t, 0),
       annotations: this.allow(
         'RBAC: allowed by ClusterRoleBinding "system:coredns" of ClusterRole "system:coredns" to ServiceAccount "coredns/kube-system"',
       ),
-    });
+    }));
   }
 
   /** A CI pipeline deploys from a public cloud runner with a long-lived token (no pod claims). */
