@@ -45,3 +45,39 @@ test('an idle partition is checkpointed: its WAL empties and the rows stay', asy
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('after midnight both days are checkpointed once idle, not only the newest', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kaudit-checkpoint-'));
+  const saved = DuckDbStore.IDLE_CHECKPOINT_MS;
+  DuckDbStore.IDLE_CHECKPOINT_MS = 300;
+  try {
+    const path = join(dir, 'k.duckdb');
+    // Received at 23:59:59 and then at 00:00:00: two partitions, written within the idle period.
+    let now = Date.UTC(2026, 10, 20, 23, 59, 59) / 1000;
+    const store = await openDuckDbStore({ path, now: () => now });
+    const events = [
+      ...generateLines({ events: 2000, seed: 6, days: 1, end: new Date('2026-11-20T00:00:00Z') }),
+    ].map((l) => JSON.parse(l) as AuditEvent);
+    await addEvents(store, events.slice(0, 1000));
+    now += 1;
+    await addEvents(store, events.slice(1000));
+    const wals = () =>
+      readdirSync(`${path}.parts`)
+        .filter((f) => f.endsWith('.duckdb.wal'))
+        .map((f) => [f, statSync(join(`${path}.parts`, f)).size] as const)
+        .filter(([, size]) => size > 0);
+    assert.deepEqual(
+      wals().map(([f]) => f),
+      ['events-20261120.duckdb.wal', 'events-20261121.duckdb.wal'],
+    );
+    const deadline = Date.now() + 10_000;
+    while (wals().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(wals(), [], 'both partitions were checkpointed');
+    const count = await store.querySql('SELECT count(*) FROM kaudit_events');
+    assert.equal(Number(count.rows[0][0]), 2000);
+    await store.close();
+  } finally {
+    DuckDbStore.IDLE_CHECKPOINT_MS = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -396,21 +396,30 @@ export class DuckDbStore implements Store {
   }
 
   private idleCheckpoint: NodeJS.Timeout | null = null;
+  /** Partitions with commits since their last checkpoint (after midnight both days can be). */
+  private readonly uncheckpointed = new Set<string>();
 
   /**
-   * Checkpoints a partition once no batch has been written to it for IDLE_CHECKPOINT_MS: with the
-   * large checkpoint threshold (sandbox.ts, defaultCheckpointThreshold) committed batches otherwise
-   * wait in the WAL, which a restart would replay. A write before the timer fires starts it again.
+   * Checkpoints the partitions written to once no batch has been written for IDLE_CHECKPOINT_MS:
+   * with the large checkpoint threshold (sandbox.ts, defaultCheckpointThreshold) committed batches
+   * otherwise wait in the WAL, which a restart would replay. A write before the timer fires starts
+   * it again.
    */
   private checkpointWhenIdle(alias: string): void {
+    this.uncheckpointed.add(alias);
     if (this.idleCheckpoint) clearTimeout(this.idleCheckpoint);
     this.idleCheckpoint = setTimeout(() => {
       this.idleCheckpoint = null;
       if (this.closed) return;
-      // Not inside an open bulk transaction: an error there (CHECKPOINT refuses to run in one) would
-      // abort it.
       void this.ingestChain(async () => {
-        if (!this.bulk?.open) await this.run(`CHECKPOINT ${quoteIdent(alias)}`);
+        // Not inside an open bulk transaction: an error there (CHECKPOINT refuses to run in one)
+        // would abort it. The partitions stay listed for the next idle moment.
+        if (this.bulk?.open) return;
+        const attached = new Set([...this.partitions.values()].map((p) => p.alias));
+        for (const a of [...this.uncheckpointed]) {
+          if (attached.has(a)) await this.run(`CHECKPOINT ${quoteIdent(a)}`);
+          this.uncheckpointed.delete(a);
+        }
       }).catch(() => {
         // A failed checkpoint leaves the rows in the WAL, durable; the next one or close retries.
       });
