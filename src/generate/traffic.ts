@@ -34,6 +34,7 @@ import {
   TEAM_NAMESPACES,
   type Cluster,
   type Person,
+  type Pod,
   type Principal,
   type Workload,
 } from './world.js';
@@ -462,6 +463,13 @@ export class Traffic {
   private readonly prepared = new Memo<Prepared | null>();
   /** Shapes of watches, which repeat except for the end of their query. */
   private readonly watchShapes = new Memo<(Shape | null | undefined)[]>();
+  /** Shapes of requests that repeat except for their bodies (null: the policy drops the request). */
+  private readonly shapes = new Memo<Shape | null>();
+  /** A pod's status patch: its shape and the pod's fields as JSON strings. */
+  private readonly podStatusShapes = new WeakMap<
+    Pod,
+    { shape: Shape | null; name: string; uid: string; node: string; ip: string }
+  >();
   readonly scenarios: Record<Category, WeightedTable<(c: Cluster) => void>>;
 
   constructor(
@@ -732,15 +740,26 @@ export class Traffic {
 
   private nodeStatus(c: Cluster): void {
     const node = this.rng.pick(c.nodes);
-    const t: Target = { resource: 'nodes', name: node.name, apiVersion: 'v1', subresource: 'status' };
     const now = this.nowIso();
     const rv = quoted(this.rv(c));
-    this.e.request({
-      ...this.base(node.principal, 'patch', resourcePath(t) + '?timeout=10s', t, this.rng.int(3000, 25000)),
-      annotations: this.allow(''),
-      requestObject: () => nodeStatusPatch(node).fill([now]),
-      responseObject: () => nodeObject(c, node).fill([now, rv]),
-    });
+    const latencyUs = this.rng.int(3000, 25000);
+    // A node's principal has one source IP and one user agent: building the shape draws nothing.
+    let s = this.shapes.get(node, 'status', undefined);
+    if (s === undefined) {
+      const t: Target = { resource: 'nodes', name: node.name, apiVersion: 'v1', subresource: 'status' };
+      s = this.e.keepShape(
+        this.e.shape({
+          ...this.base(node.principal, 'patch', resourcePath(t) + '?timeout=10s', t, 0),
+          annotations: this.allow(''),
+        }),
+      );
+      this.shapes.set(node, 'status', undefined, s);
+    }
+    if (!s) return;
+    let bodies = '';
+    if (s.requestObject) bodies += ',"requestObject":' + nodeStatusPatch(node).fill([now]);
+    if (s.responseObject) bodies += ',"responseObject":' + nodeObject(c, node).fill([now, rv]);
+    this.e.emitShape(s, '', bodies, latencyUs);
   }
 
   private kubeProxyWatch(c: Cluster): void {
@@ -859,31 +878,44 @@ export class Traffic {
   private podStatus(c: Cluster): void {
     const w = this.rng.pick(c.workloads);
     const pod = this.rng.pick(w.pods);
-    const t: Target = {
-      resource: 'pods',
-      namespace: w.namespace,
-      name: pod.name,
-      apiVersion: 'v1',
-      subresource: 'status',
-    };
     const now = this.nowIso();
     const rv = quoted(this.rv(c));
     const created = quoted(rfc3339Seconds(this.e.now / 1e6 - this.rng.int(60, 86400 * 3)));
-    this.e.request({
-      ...this.base(pod.node.principal, 'patch', resourcePath(t), t, this.rng.int(2000, 20000)),
-      annotations: this.allow(''),
-      requestObject: () => POD_STATUS_PATCH.fill([now, quoted(pod.ip)]),
-      responseObject: () =>
-        podObject(w).fill([
-          quoted(pod.name),
-          quoted(pod.uid),
-          rv,
-          created,
-          quoted(pod.node.name),
-          '"Running"',
-          quoted(pod.ip),
-        ]),
-    });
+    const latencyUs = this.rng.int(2000, 20000);
+    // Kept while the pod lives (a WeakMap: replaced pods take their text with them). The node's
+    // principal has one source IP and one user agent: building the shape draws nothing.
+    let k = this.podStatusShapes.get(pod);
+    if (!k) {
+      const t: Target = {
+        resource: 'pods',
+        namespace: w.namespace,
+        name: pod.name,
+        apiVersion: 'v1',
+        subresource: 'status',
+      };
+      k = {
+        shape: this.e.keepShape(
+          this.e.shape({
+            ...this.base(pod.node.principal, 'patch', resourcePath(t), t, 0),
+            annotations: this.allow(''),
+          }),
+        ),
+        name: quoted(pod.name),
+        uid: quoted(pod.uid),
+        node: quoted(pod.node.name),
+        ip: quoted(pod.ip),
+      };
+      this.podStatusShapes.set(pod, k);
+    }
+    const s = k.shape;
+    if (!s) return;
+    let bodies = '';
+    if (s.requestObject) bodies += ',"requestObject":' + POD_STATUS_PATCH.fill([now, k.ip]);
+    if (s.responseObject) {
+      bodies +=
+        ',"responseObject":' + podObject(w).fill([k.name, k.uid, rv, created, k.node, '"Running"', k.ip]);
+    }
+    this.e.emitShape(s, '', bodies, latencyUs);
   }
 
   private hpaScale(c: Cluster): void {
@@ -1782,57 +1814,62 @@ export class Traffic {
     ],
   ];
 
+  /** Probes prepared per (source IP, user agent, path and outcome): a burst repeats them. */
+  private readonly probes = new Memo<Prepared | null>();
+
   private attackBurst(_c: Cluster): void {
     const ip = this.rng.pick(ATTACKER_IPS);
-    const ips = `["${ip}"]`;
     const agent = this.rng.pick(ATTACKER_AGENTS);
     const size = Math.min(this.rng.int(12, 45), this.e.remaining);
     let at = this.e.now;
     const withToken = this.rng.chance(0.4);
     for (let i = 0; i < size; i++) {
-      const [path, target] = this.rng.pick(Traffic.PROBE_PATHS);
-      const verb = target ? (target.name ? (target.subresource ? 'create' : 'get') : 'list') : 'get';
+      const path = Math.floor(this.rng.float() * Traffic.PROBE_PATHS.length);
       const anonymous = this.rng.chance(0.45);
-      const common = {
-        sourceIPs: ips,
-        userAgent: agent,
-        verb,
-        uri: path,
-        target,
-        latencyUs: this.rng.int(200, 3000),
-      };
-      if (anonymous) {
-        const t = target;
-        this.e.request(
-          requestOf({
-            ...common,
-            user: '{"username":"system:anonymous","groups":["system:unauthenticated"]}',
-            username: 'system:anonymous',
-            groups: ['system:unauthenticated'],
-            code: 403,
-            status: t
-              ? forbidden('system:anonymous', verb, t)
-              : `{"metadata":{},"status":"Failure","message":"forbidden: User \\"system:anonymous\\" cannot get path \\"${path}\\"","reason":"Forbidden","details":{},"code":403}`,
-            annotations: FORBID,
-          }),
-          at,
-        );
-      } else {
-        this.e.request(
-          requestOf({
-            ...common,
-            user: '{}',
-            code: 401,
-            // authn_audit.go records only the message and, once written, the code.
-            status: `{"metadata":{},"message":"${withToken ? 'Authentication failed, attempted: bearer' : 'Authentication failed, no credentials provided'}","code":401}`,
-            annotations: '{}',
-          }),
-          at,
-        );
+      const latencyUs = this.rng.int(200, 3000);
+      const outcome = anonymous ? 0 : withToken ? 1 : 2;
+      let p = this.probes.get(ip, agent, path * 3 + outcome);
+      if (p === undefined) {
+        const o = (['forbidden', 'bad token', 'no token'] as const)[outcome];
+        p = this.e.prepare(this.probe(ip, agent, Traffic.PROBE_PATHS[path], o));
+        this.probes.set(ip, agent, path * 3 + outcome, p);
       }
+      if (p) this.e.emit(p, latencyUs, at);
       at = Math.min(at + this.rng.int(150_000, 4_000_000), this.e.endUs - 1);
       if (this.e.remaining <= 0) break;
     }
+  }
+
+  /** One request of a scanner: anonymous (403) or with a bad or no token (401). */
+  private probe(
+    ip: string,
+    agent: string,
+    [path, target]: [string, Target | undefined],
+    outcome: 'forbidden' | 'bad token' | 'no token',
+  ): Request {
+    const verb = target ? (target.name ? (target.subresource ? 'create' : 'get') : 'list') : 'get';
+    const common = { sourceIPs: `["${ip}"]`, userAgent: agent, verb, uri: path, target, latencyUs: 0 };
+    if (outcome === 'forbidden') {
+      return requestOf({
+        ...common,
+        user: '{"username":"system:anonymous","groups":["system:unauthenticated"]}',
+        username: 'system:anonymous',
+        groups: ['system:unauthenticated'],
+        code: 403,
+        status: target
+          ? forbidden('system:anonymous', verb, target)
+          : `{"metadata":{},"status":"Failure","message":"forbidden: User \\"system:anonymous\\" cannot get path \\"${path}\\"","reason":"Forbidden","details":{},"code":403}`,
+        annotations: FORBID,
+      });
+    }
+    return requestOf({
+      ...common,
+      user: '{}',
+      code: 401,
+      // authn_audit.go records only the message and, once written, the code.
+      status: `{"metadata":{},"message":"${outcome === 'bad token' ? 'Authentication failed, attempted: bearer' : 'Authentication failed, no credentials provided'}","code":401}`,
+      annotations: '{}',
+    });
   }
 
   /** People reaching the public API endpoint from the office (successes that sit beside the bursts). */
