@@ -13,6 +13,7 @@ import { Random } from './random.js';
 import { buildCluster, buildPeople, type Cluster } from './world.js';
 import { CATEGORIES, categoryRates, DeferredQueue, hourOf, Timeline, type Category } from './timeline.js';
 import { Emitter, Traffic } from './traffic.js';
+import { LineWriter } from './output.js';
 import { WeightedTable } from './random.js';
 
 export interface GenerateOptions {
@@ -79,33 +80,34 @@ export function clusterIds(clusters: number): string[] {
   return Array.from({ length: clusters }, (_, i) => `cluster-${i + 1}`);
 }
 
-/** Target size of one chunk of output text (characters; all output is ASCII). */
-const CHUNK_CHARS = 1 << 20;
+/** Target size of one chunk of output text (bytes, which are characters: all output is ASCII). */
+const CHUNK_BYTES = 1 << 20;
 
 /**
- * The core loop. Calls `flush(buffers)` whenever the buffered text is large, where `buffers[i]`
- * holds '\n'-terminated lines (one buffer when `split` is false, else one per cluster).
+ * The core loop. Yields the outputs whenever the buffered text is large, where `outputs[i]` holds
+ * '\n'-terminated lines (one output when `split` is false, else one per cluster). The caller
+ * takes the text out of each before asking for more.
  */
-function* run(options: GenerateOptions, split: boolean): Generator<string[]> {
+function* run(options: GenerateOptions, split: boolean): Generator<LineWriter[]> {
   const o = resolveOptions(options);
   const rng = new Random(o.seed);
   const clusters: Cluster[] = [];
   for (let i = 1; i <= o.clusters; i++) clusters.push(buildCluster(rng, i, o.start));
   const people = buildPeople(rng);
 
-  const buffers: string[] = new Array(split ? o.clusters : 1).fill('');
-  let size = 0;
-  const write = split
-    ? (cluster: number, line: string) => {
-        buffers[cluster - 1] += line + '\n';
-        size += line.length + 1;
-      }
-    : (_cluster: number, line: string) => {
-        buffers[0] += line + '\n';
-        size += line.length + 1;
-      };
+  const outputs = Array.from(
+    { length: split ? o.clusters : 1 },
+    // One output takes a whole chunk; per-cluster outputs start small and grow as needed.
+    () => new LineWriter(split ? 1 << 16 : CHUNK_BYTES + (1 << 18)),
+  );
+  const out = split ? (cluster: number) => outputs[cluster - 1] : () => outputs[0];
+  // How much text the outputs hold (with one output, its length; else summed now and then).
+  let checks = 0;
+  const size = split
+    ? () => ((++checks & 63) === 0 ? outputs.reduce((n, w) => n + w.length, 0) : 0)
+    : () => outputs[0].length;
   const queue = new DeferredQueue();
-  const emitter = new Emitter(rng, write, (t, c, line) => queue.push(t, c, line), o.events);
+  const emitter = new Emitter(rng, out, (t, c, line) => queue.push(t, c, line), o.events);
   emitter.startUs = o.start * 1e6;
   emitter.endUs = o.end * 1e6;
   const traffic = new Traffic(emitter, people);
@@ -132,7 +134,7 @@ function* run(options: GenerateOptions, split: boolean): Generator<string[]> {
     emitter.now = now;
     while (queue.size && queue.peekTime() <= now) {
       const d = queue.pop();
-      write(d.cluster, d.line);
+      out(d.cluster).text(d.line);
     }
     const second = Math.floor(now / 1e6);
     if (second !== lastSecond) {
@@ -154,27 +156,24 @@ function* run(options: GenerateOptions, split: boolean): Generator<string[]> {
       // The scenario could not fit (a two-stage request with one event left): a heartbeat always does.
       traffic.scenarios.system.items[0](cluster);
     }
-    if (size >= CHUNK_CHARS) {
-      yield buffers.slice();
-      buffers.fill('');
-      size = 0;
-    }
+    if (size() >= CHUNK_BYTES) yield outputs;
   }
   while (queue.size) {
     const d = queue.pop();
-    write(d.cluster, d.line);
-    if (size >= CHUNK_CHARS) {
-      yield buffers.slice();
-      buffers.fill('');
-      size = 0;
-    }
+    out(d.cluster).text(d.line);
+    if (size() >= CHUNK_BYTES) yield outputs;
   }
-  if (size > 0) yield buffers.slice();
+  if (outputs.some((w) => w.length > 0)) yield outputs;
 }
 
 /** The events as chunks of many '\n'-terminated JSON lines (fastest form), all clusters interleaved. */
 export function* generateChunks(opts: GenerateOptions): Iterable<string> {
-  for (const b of run(opts, false)) if (b[0]) yield b[0];
+  for (const [w] of run(opts, false)) if (w.length) yield w.take();
+}
+
+/** generateChunks as bytes (ASCII), for writing to streams without encoding the text again. */
+function* generateByteChunks(opts: GenerateOptions): Iterable<Buffer> {
+  for (const [w] of run(opts, false)) if (w.length) yield w.takeBytes();
 }
 
 /** The events one JSON line at a time (no trailing newline). */
@@ -192,12 +191,12 @@ export function* generateLines(opts: GenerateOptions): Iterable<string> {
 
 /** Per-cluster chunks: `[clusterIndex0, text]` pairs, each text many '\n'-terminated lines. */
 export function* generateClusterChunks(opts: GenerateOptions): Iterable<[number, string]> {
-  for (const b of run(opts, true)) {
-    for (let i = 0; i < b.length; i++) if (b[i]) yield [i, b[i]];
+  for (const outputs of run(opts, true)) {
+    for (let i = 0; i < outputs.length; i++) if (outputs[i].length) yield [i, outputs[i].take()];
   }
 }
 
-async function writeChunk(out: NodeJS.WritableStream, chunk: string): Promise<void> {
+async function writeChunk(out: NodeJS.WritableStream, chunk: string | Buffer): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
 }
 
@@ -207,8 +206,8 @@ export async function writeGenerated(
   out: NodeJS.WritableStream,
 ): Promise<{ events: number; bytes: number }> {
   let bytes = 0;
-  for (const chunk of generateChunks(opts)) {
-    bytes += Buffer.byteLength(chunk);
+  for (const chunk of generateByteChunks(opts)) {
+    bytes += chunk.length;
     await writeChunk(out, chunk);
   }
   return { events: opts.events, bytes };

@@ -22,7 +22,8 @@ import {
   STATUS_SUCCESS_201,
   Template,
 } from './bodies.js';
-import { encodeQuery, goDuration, goStringBody, MicroTimeFormatter, rfc3339Seconds } from './encode.js';
+import { encodeQuery, goDuration, goStringBody, rfc3339Seconds } from './encode.js';
+import { ascii, LineWriter, writeUuid } from './output.js';
 import { defaultPolicyLevel } from './policy.js';
 import { Random, WeightedTable } from './random.js';
 import type { Category } from './timeline.js';
@@ -83,8 +84,6 @@ interface ClusterIndex {
   team: Workload[];
 }
 
-export type Sink = (cluster: number, line: string) => void;
-
 /**
  * Values keyed by three parts (objects, or names the world already holds): nested Maps, so no key
  * string is built and hashed per event.
@@ -133,45 +132,43 @@ export function annotations(
  * everything but the auditID, the two times, and optionally the end of the URI and the bodies.
  */
 export interface Shape {
-  head: string;
+  head: Uint8Array;
   /** `","requestURI":"` and the URI, up to where a per-event ending goes (see emitShape). */
-  uri: string;
+  uri: Text;
   /** From the end of the URI through responseStatus. */
-  rest: string;
-  tail: string;
+  rest: Text;
+  tail: Text;
   events: 1 | 2;
-  firstStage: string;
+  firstStage: Uint8Array;
   /** Whether the level and the outcome record requestObject / responseObject. */
   requestObject: boolean;
   responseObject: boolean;
 }
 
-/** A Shape with its URI and bodies fixed: the whole middle of the line is one string. */
+/** A Shape with its URI and bodies fixed: the whole middle of the line is one piece. */
 export interface Prepared {
-  head: string;
-  middle: string;
-  tail: string;
+  head: Uint8Array;
+  middle: Uint8Array;
+  tail: Uint8Array;
   events: 1 | 2;
-  firstStage: string;
+  firstStage: Uint8Array;
 }
 
-const HEADS: Record<string, string> = Object.fromEntries(
+/** Text of a line: bytes when encoded once for many events, else the string made for this one. */
+type Text = Uint8Array | string;
+
+const HEADS: Record<string, Uint8Array> = Object.fromEntries(
   ['Metadata', 'Request', 'RequestResponse'].map((level) => [
     level,
-    '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"' + level + '","auditID":"',
+    ascii('{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"' + level + '","auditID":"'),
   ]),
 );
-const STARTED = '","stage":"ResponseStarted';
-const COMPLETE = '","stage":"ResponseComplete';
-const RECEIVED_TIMESTAMP = ',"requestReceivedTimestamp":"';
-const STAGE_TIMESTAMP = '","stageTimestamp":"';
-
-/** A flat copy of a string built by concatenation, so later concatenations do not re-walk it. */
-function flat(s: string): string {
-  // V8 flattens a cons string in place when a character is read from it.
-  s.charCodeAt(0);
-  return s;
-}
+const STARTED = ascii('","stage":"ResponseStarted');
+const COMPLETE = ascii('","stage":"ResponseComplete');
+const RECEIVED_TIMESTAMP = ascii(',"requestReceivedTimestamp":"');
+const STAGE_TIMESTAMP = ascii('","stageTimestamp":"');
+const NEWLINE = 10;
+const EMPTY = new Uint8Array(0);
 
 const FORBID = annotations('forbid', '');
 const REPLICASET_CREATE_ANNOTATIONS = annotations(
@@ -182,7 +179,6 @@ const REPLICASET_CREATE_ANNOTATIONS = annotations(
 
 /** Builds and routes events; one per generator run, shared by all scenarios. */
 export class Emitter {
-  readonly time = new MicroTimeFormatter();
   /** Events written or scheduled so far. */
   produced = 0;
   /** Current request's stage time (µs) and the window end (µs, exclusive). */
@@ -191,9 +187,15 @@ export class Emitter {
   endUs = 0;
   cluster!: Cluster;
 
+  /** The auditID of the request being written (both of its events carry it). */
+  private readonly auditId = new Uint8Array(36);
+  /** Where lines for later (deferred) are written before they are queued as strings. */
+  private readonly later = new LineWriter(1 << 16);
+
   constructor(
     readonly rng: Random,
-    private readonly write: Sink,
+    /** The output of a cluster (by index). */
+    private readonly out: (cluster: number) => LineWriter,
     private readonly defer: (timeUs: number, cluster: number, line: string) => void,
     /** How many more events this run may produce. */
     public limit: number,
@@ -207,8 +209,7 @@ export class Emitter {
   request(r: Request, at = this.now): number {
     const s = this.shape(r);
     if (!s) return 0;
-    const middle = s.uri + s.rest + this.bodies(s, r) + RECEIVED_TIMESTAMP;
-    return this.emitLines(s.head, s.firstStage, s.events, middle, s.tail, r.latencyUs, at, r.sessionUs);
+    return this.emitShape(s, '', this.bodies(s, r), r.latencyUs, at, r.sessionUs);
   }
 
   /** The requestObject / responseObject text of a request as its shape records them. */
@@ -221,17 +222,18 @@ export class Emitter {
 
   /**
    * Everything about a request's events that does not change between repetitions: the level and
-   * the text from requestURI to the bodies, flattened once. Scenarios that repeat the same request
-   * (heartbeats, leader election) keep the result and call `emit` directly; it is also what keeps
-   * the per-event work to a uuid, two timestamps and a few concatenations.
+   * the text from requestURI to the bodies, encoded as bytes once. Scenarios that repeat the same
+   * request (heartbeats, leader election) keep the result and call `emit` directly; each event is
+   * then an auditID, two timestamps and a few byte copies.
    */
   prepare(r: Request): Prepared | null {
     const s = this.shape(r);
     if (!s) return null;
+    const middle = text(s.uri) + text(s.rest) + this.bodies(s, r);
     return {
       head: s.head,
-      middle: flat(s.uri + s.rest + this.bodies(s, r) + RECEIVED_TIMESTAMP),
-      tail: flat(s.tail),
+      middle: ascii(middle),
+      tail: typeof s.tail === 'string' ? ascii(s.tail) : s.tail,
       events: s.events,
       firstStage: s.firstStage,
     };
@@ -290,12 +292,12 @@ export class Emitter {
     };
   }
 
-  /** Flattens a shape's fixed text once, for a shape that will be emitted many times. */
+  /** Encodes a shape's fixed text once, for a shape that will be emitted many times. */
   keepShape(s: Shape | null): Shape | null {
     if (s) {
-      s.uri = flat(s.uri);
-      s.rest = flat(s.rest);
-      s.tail = flat(s.tail);
+      s.uri = ascii(text(s.uri));
+      s.rest = ascii(text(s.rest));
+      s.tail = ascii(text(s.tail));
     }
     return s;
   }
@@ -312,45 +314,107 @@ export class Emitter {
     at = this.now,
     sessionUs?: number,
   ): number {
-    const middle = s.uri + uriEnd + s.rest + bodies + RECEIVED_TIMESTAMP;
-    return this.emitLines(s.head, s.firstStage, s.events, middle, s.tail, latencyUs, at, sessionUs);
+    return this.emitLines(
+      s.head,
+      s.firstStage,
+      s.events,
+      s.uri,
+      uriEnd,
+      s.rest,
+      bodies,
+      s.tail,
+      latencyUs,
+      at,
+      sessionUs,
+    );
   }
 
   /** Writes the events of a prepared request: new auditID, times from `at` and the latency. */
   emit(p: Prepared, latencyUs: number, at = this.now, sessionUs?: number): number {
-    return this.emitLines(p.head, p.firstStage, p.events, p.middle, p.tail, latencyUs, at, sessionUs);
+    return this.emitLines(
+      p.head,
+      p.firstStage,
+      p.events,
+      p.middle,
+      '',
+      EMPTY,
+      '',
+      p.tail,
+      latencyUs,
+      at,
+      sessionUs,
+    );
   }
 
+  /**
+   * The events of one request: a new auditID, ResponseStarted or ResponseComplete at `at`, and
+   * for long-running requests the ResponseComplete when the session ends. The middle of each line
+   * is `uri`, `uriEnd`, `rest` and `bodies`, in that order.
+   */
   private emitLines(
-    head: string,
-    firstStage: string,
+    head: Uint8Array,
+    firstStage: Uint8Array,
     events: 1 | 2,
-    middle: string,
-    tail: string,
+    uri: Text,
+    uriEnd: string,
+    rest: Text,
+    bodies: string,
+    tail: Text,
     latencyUs: number,
     at: number,
     sessionUs: number | undefined,
   ): number {
     if (events > this.remaining) return 0;
     if (at >= this.endUs) at = this.endUs - 1;
-    const latency = Math.min(latencyUs, at - this.startUs);
-    const id = this.rng.uuid();
-    const recv = middle + this.time.format(at - latency) + STAGE_TIMESTAMP;
+    const received = at - Math.min(latencyUs, at - this.startUs);
+    writeUuid(this.rng, this.auditId);
     const cluster = this.cluster.index;
-    this.route(at, cluster, head + id + firstStage + recv + this.time.format(at) + tail);
+    this.line(at, cluster, head, firstStage, uri, uriEnd, rest, bodies, received, at, tail);
     if (events === 2) {
       // The session ends later, but never past the end of the window.
       const done = Math.min(at + (sessionUs ?? this.rng.int(200, 5000)), this.endUs - 1);
-      this.route(done, cluster, head + id + COMPLETE + recv + this.time.format(Math.max(done, at)) + tail);
+      this.line(done, cluster, head, COMPLETE, uri, uriEnd, rest, bodies, received, Math.max(done, at), tail);
     }
     this.produced += events;
     return events;
   }
 
-  private route(at: number, cluster: number, line: string): void {
-    if (at <= this.now) this.write(cluster, line);
-    else this.defer(at, cluster, line);
+  /** Writes one line: to its cluster's output if its time has come, else queued for later. */
+  private line(
+    at: number,
+    cluster: number,
+    head: Uint8Array,
+    stage: Uint8Array,
+    uri: Text,
+    uriEnd: string,
+    rest: Text,
+    bodies: string,
+    receivedUs: number,
+    stageUs: number,
+    tail: Text,
+  ): void {
+    const now = at <= this.now;
+    const w = now ? this.out(cluster) : this.later;
+    w.bytes(head);
+    w.bytes(this.auditId);
+    w.bytes(stage);
+    w.piece(uri);
+    w.text(uriEnd);
+    w.piece(rest);
+    w.text(bodies);
+    w.bytes(RECEIVED_TIMESTAMP);
+    w.microTime(receivedUs);
+    w.bytes(STAGE_TIMESTAMP);
+    w.microTime(stageUs);
+    w.piece(tail);
+    w.byte(NEWLINE);
+    if (!now) this.defer(at, cluster, w.take());
   }
+}
+
+/** The string form of a piece of text. */
+function text(t: Text): string {
+  return typeof t === 'string' ? t : Buffer.from(t.buffer, t.byteOffset, t.byteLength).toString('latin1');
 }
 
 /** A Request with every field present, in one order (one object shape for the whole run). */
