@@ -1,14 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  encodeQuery,
-  goDuration,
-  goJson,
-  goString,
-  MicroTimeFormatter,
-  queryEscape,
-  rfc3339Seconds,
-} from './encode.js';
+import { encodeQuery, goDuration, goJson, goString, queryEscape, rfc3339Seconds } from './encode.js';
+import { LineWriter } from './output.js';
 
 test('goString escapes <, > and & the way Go encoding/json does', () => {
   assert.equal(goString('a&b<c>d'), '"a\\u0026b\\u003cc\\u003ed"');
@@ -44,14 +37,15 @@ test('goDuration prints whole seconds as Go time.Duration does', () => {
   assert.equal(goDuration(3725), '1h2m5s');
 });
 
-test('MicroTimeFormatter writes six decimals and Z, across minute and day boundaries', () => {
-  const f = new MicroTimeFormatter();
+test('MicroTimes have six decimals and Z, across minute and day boundaries', () => {
+  const w = new LineWriter();
+  const format = (us: number) => (w.microTime(us), w.take());
   // 2025-01-01T00:00:00Z is 1735689600.
-  assert.equal(f.format(1735689600_000000), '2025-01-01T00:00:00.000000Z');
-  assert.equal(f.format(1735689600_000007), '2025-01-01T00:00:00.000007Z');
-  assert.equal(f.format(1735689659_999999), '2025-01-01T00:00:59.999999Z');
-  assert.equal(f.format(1735689660_123456), '2025-01-01T00:01:00.123456Z');
-  assert.equal(f.format(1735689599_500000), '2024-12-31T23:59:59.500000Z');
+  assert.equal(format(1735689600_000000), '2025-01-01T00:00:00.000000Z');
+  assert.equal(format(1735689600_000007), '2025-01-01T00:00:00.000007Z');
+  assert.equal(format(1735689659_999999), '2025-01-01T00:00:59.999999Z');
+  assert.equal(format(1735689660_123456), '2025-01-01T00:01:00.123456Z');
+  assert.equal(format(1735689599_500000), '2024-12-31T23:59:59.500000Z');
   assert.equal(rfc3339Seconds(1735689600.9), '2025-01-01T00:00:00Z');
 });
 

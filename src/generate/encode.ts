@@ -64,38 +64,7 @@ export function goDuration(seconds: number): string {
   return h > 0 ? `${h}h${m}m${sec}s` : `${m}m${sec}s`;
 }
 
-const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
-const THREE_DIGITS_Z = THREE_DIGITS.map((d) => d + 'Z');
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
-
-/**
- * Formats kube-apiserver MicroTime values (`2006-01-02T15:04:05.000000Z`, UTC, always six
- * decimals) from integer microseconds. The date-to-minute prefix is cached because consecutive
- * events almost always fall in the same minute.
- */
-export class MicroTimeFormatter {
-  private cachedMinute = Number.NaN;
-  private cachedMinutePrefix = '';
-  private cachedSecond = Number.NaN;
-  private cachedPrefix = '';
-
-  format(us: number): string {
-    const sec = Math.floor(us / 1e6);
-    if (sec !== this.cachedSecond) {
-      const minute = Math.floor(sec / 60);
-      if (minute !== this.cachedMinute) {
-        this.cachedMinute = minute;
-        this.cachedMinutePrefix = new Date(minute * 60000).toISOString().slice(0, 17);
-      }
-      this.cachedSecond = sec;
-      this.cachedPrefix = this.cachedMinutePrefix + TWO_DIGITS[sec - minute * 60] + '.';
-      this.cachedPrefix.charCodeAt(0); // flatten once, reused by every event in this second
-    }
-    const frac = us - sec * 1e6;
-    const ms = Math.floor(frac / 1000);
-    return this.cachedPrefix + THREE_DIGITS[ms] + THREE_DIGITS_Z[frac - ms * 1000];
-  }
-}
 
 /** Kubernetes metav1.Time (`2006-01-02T15:04:05Z`, seconds precision) for object bodies. */
 export function rfc3339Seconds(unixSeconds: number): string {

@@ -3,20 +3,21 @@
 // Building each event as a string by concatenation leaves a tree of a few dozen small strings per
 // line, and flattening a megabyte of such trees (which any writer must do) cost more than making
 // the events. Instead, every line is written straight into a byte buffer: fixed text as bytes
-// encoded once, auditIDs and times digit by digit, the rest with one latin1 write per string.
-// The output is ASCII by construction (Go escapes, and the generator's own names and values are
-// ASCII), so latin1 and ASCII give the same bytes as UTF-8.
+// encoded once, auditIDs and times digit by digit, the rest with one UTF-8 write per string.
+// The output is ASCII in practice (Go escapes, and the generator's own names and values are ASCII),
+// which lets a chunk be decoded as latin1; a non-ASCII string switches that chunk to UTF-8.
 
 import type { Random } from './random.js';
 
-/** Text encoded once, for copying into lines. */
+/**
+ * Text encoded once, for copying into lines. It must be ASCII (chunks holding only such bytes are
+ * decoded as latin1): anything else is a bug in the generator and fails loudly, not as garbled text.
+ */
 export function ascii(s: string): Uint8Array {
-  return Buffer.from(s, 'latin1');
-}
-
-/** Node's Buffer has latin1Write on every version kaudit supports; @types/node does not declare it. */
-interface FastBuffer extends Buffer {
-  latin1Write(s: string, offset: number, length: number): number;
+  const b = Buffer.from(s, 'utf8');
+  if (b.length !== s.length)
+    throw new Error(`internal: generator fixed text is not ASCII: ${s.slice(0, 80)}`);
+  return b;
 }
 
 const HEX_DIGITS = ascii('0123456789abcdef');
@@ -52,10 +53,15 @@ export class LineWriter {
 
   text(s: string): void {
     if (s.length === 0) return;
-    this.reserve(s.length);
-    // Buffer#latin1Write: Buffer#write without its argument checks, which cost more than the copy.
-    this.length += (this.buf as FastBuffer).latin1Write(s, this.length, s.length);
+    this.reserve(s.length * 3);
+    const n = this.buf.write(s, this.length, 'utf8');
+    // As many bytes as UTF-16 units only when every character is ASCII.
+    if (n !== s.length) this.ascii = false;
+    this.length += n;
   }
+
+  /** Nothing but ASCII written since the last take: latin1 decoding (much faster) is exact. */
+  private ascii = true;
 
   /** Fixed text as bytes, or text made for this line. */
   piece(p: Uint8Array | string): void {
@@ -114,8 +120,9 @@ export class LineWriter {
 
   /** The lines written so far as one string; the writer starts over. */
   take(): string {
-    const s = this.buf.toString('latin1', 0, this.length);
+    const s = this.buf.toString(this.ascii ? 'latin1' : 'utf8', 0, this.length);
     this.length = 0;
+    this.ascii = true;
     return s;
   }
 
@@ -124,6 +131,7 @@ export class LineWriter {
     const b = Buffer.allocUnsafe(this.length);
     this.buf.copy(b, 0, 0, this.length);
     this.length = 0;
+    this.ascii = true;
     return b;
   }
 }
