@@ -296,6 +296,10 @@ describe('search on the store', () => {
     await expectIds('beta', ['a3']); // alpha\u0026beta is alpha&beta: & is a delimiter
     await expectIds('"and"', ['a3']);
     await expectIds('"\\\\tools\\\\kubectl.exe"', ['a6']); // backslashes are not delimiters
+    // A whole quoted value (the fast path: `"nodejs-bot"` is in the text) and tokens that are not.
+    await expectIds('nodejs-bot', ['a3']);
+    await expectIds('kubernetes-node', ['a2']);
+    await expectIds('nodejs', []); // '-' is not a delimiter: nodejs is no token of nodejs-bot
   });
 
   test('JSON columns and paths inside them search decoded keys and values of that sub-tree', async () => {
