@@ -3,10 +3,8 @@
 // that is ~1 ms of the exec query's 3.5 ms prepare, and it grows with every partition kept (30 by
 // default). SQL written by the kaudit compiler names every column as a quoted identifier, so the
 // columns it reads are known from its text, and the view can be replaced by a union of just those.
-import { ALL_COLUMNS } from '../../event/columns.js';
+import { ALL_COLUMNS, findColumn } from '../../event/columns.js';
 import { EVENTS_RELATION } from '../store.js';
-
-const BY_LOWER_NAME = new Map(ALL_COLUMNS.map((c) => [c.name.toLowerCase(), c.name]));
 
 interface Scan {
   /** Catalogue columns named by a quoted identifier, in catalogue order. */
@@ -27,23 +25,13 @@ function scan(sql: string): Scan | null {
   while (i < n) {
     const c = sql[i];
     if (c === "'" || c === '"') {
-      let j = i + 1;
-      let text = '';
-      for (;;) {
-        if (j >= n) return null; // unterminated: not SQL of the dialect
-        if (sql[j] === c) {
-          if (sql[j + 1] === c) {
-            text += c;
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        text += sql[j++];
-      }
+      // The closing quote is the first one not doubled.
+      let j = sql.indexOf(c, i + 1);
+      while (j >= 0 && sql[j + 1] === c) j = sql.indexOf(c, j + 2);
+      if (j < 0) return null; // unterminated: not SQL of the dialect
       if (c === '"') {
-        const column = BY_LOWER_NAME.get(text.toLowerCase());
-        if (column) named.add(column);
+        const column = findColumn(sql.slice(i + 1, j).replaceAll('""', '"'));
+        if (column) named.add(column.name);
       }
       i = j + 1;
       continue;
