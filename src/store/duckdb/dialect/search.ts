@@ -193,8 +193,9 @@ function tokenTest(
   if (quoted !== undefined) {
     // In the full-text column every `"` is JSON syntax (an escaped quote became a space at ingest)
     // and `"` is a delimiter, so the token between two quotes — a whole value or key, the usual
-    // way a token occurs — matches without the regular expression. On 10M events a newest-100
-    // page for a user name took 378 ms with the regexp on every candidate, the substring scan 229.
+    // way a token occurs — matches without the regular expression. Counting a user name's events
+    // over 10M took 6.98 s with the regexp on every candidate against 6.59 s for the bare substring
+    // scan; with this check both take 7.0 s. (The newest-100 page stayed at ~1.6× its baseline.)
     return `(CASE WHEN NOT (${prefilters.join(' AND ')}) THEN FALSE WHEN contains(${text}, ${quoteString(quoted)}) THEN TRUE ELSE ${regexp} END)`;
   }
   const equal = whole !== undefined ? `WHEN ${text} = ${quoteString(whole)} THEN TRUE ` : '';
