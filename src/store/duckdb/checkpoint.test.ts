@@ -16,11 +16,21 @@ const walBytes = (parts: string): number =>
     .filter((f) => f.endsWith('.duckdb.wal'))
     .reduce((n, f) => n + statSync(join(parts, f)).size, 0);
 
-test('an idle partition is checkpointed: its WAL empties and the rows stay', async () => {
+/** Runs `fn` with a 300 ms idle period and a fresh directory, restoring both afterwards. */
+async function withShortIdle(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kaudit-checkpoint-'));
   const saved = DuckDbStore.IDLE_CHECKPOINT_MS;
   DuckDbStore.IDLE_CHECKPOINT_MS = 300;
   try {
+    await fn(dir);
+  } finally {
+    DuckDbStore.IDLE_CHECKPOINT_MS = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('an idle partition is checkpointed: its WAL empties and the rows stay', async () => {
+  await withShortIdle(async (dir) => {
     const path = join(dir, 'k.duckdb');
     const store = await openDuckDbStore({ path });
     const events = [
@@ -40,17 +50,11 @@ test('an idle partition is checkpointed: its WAL empties and the rows stay', asy
     assert.equal(Number(count.rows[0][0]), 2000);
     await store.close();
     assert.ok(existsSync(path));
-  } finally {
-    DuckDbStore.IDLE_CHECKPOINT_MS = saved;
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('after midnight both days are checkpointed once idle, not only the newest', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kaudit-checkpoint-'));
-  const saved = DuckDbStore.IDLE_CHECKPOINT_MS;
-  DuckDbStore.IDLE_CHECKPOINT_MS = 300;
-  try {
+  await withShortIdle(async (dir) => {
     const path = join(dir, 'k.duckdb');
     // Received at 23:59:59 and then at 00:00:00: two partitions, written within the idle period.
     let now = Date.UTC(2026, 10, 20, 23, 59, 59) / 1000;
@@ -76,8 +80,5 @@ test('after midnight both days are checkpointed once idle, not only the newest',
     const count = await store.querySql('SELECT count(*) FROM kaudit_events');
     assert.equal(Number(count.rows[0][0]), 2000);
     await store.close();
-  } finally {
-    DuckDbStore.IDLE_CHECKPOINT_MS = saved;
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
