@@ -104,3 +104,21 @@ test('counts are exact per caller when callers share a batch and resend stored r
   assert.deepEqual(store.batches, [2, 5]);
   await sink.close();
 });
+
+test('group commit: an idle sink writes within milliseconds; rows that arrive during a write share the next batch', async () => {
+  const store = slowStore();
+  store.open();
+  const sink = new IngestSink(store); // default gathering delay
+  const started = Date.now();
+  await sink.write([row(1)]);
+  // The old default waited 200 ms for more rows; a sender then waited that long for every answer.
+  assert.ok(Date.now() - started < 150, `a lone batch took ${Date.now() - started} ms`);
+  store.hold();
+  const first = sink.write([row(2)]);
+  await new Promise((r) => setTimeout(r, 30)); // the writer now holds row 2 in the store
+  const later = [sink.write([row(3)]), sink.write([row(4), row(5)]), sink.write([row(6)])];
+  store.open();
+  await Promise.all([first, ...later]);
+  assert.deepEqual(store.batches, [1, 1, 4]);
+  await sink.close();
+});

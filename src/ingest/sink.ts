@@ -1,5 +1,7 @@
 // The ingest sink of a long-running process: sources (file tailers, the webhook, agents) hand it
-// prepared rows; it batches them into the store (size- and time-bounded), one writer at a time, and
+// prepared rows; it batches them into the store (group commit: rows that arrive while a batch is being
+// written go together into the next one; an idle writer waits only a few milliseconds to gather
+// concurrent callers), one writer at a time, and
 // resolves each caller's promise only once its rows are durable. When the queue is full, `write`
 // refuses at once with BackpressureError (the webhook answers 429 with Retry-After; a file source
 // waits and retries) instead of buffering without bound.
@@ -15,7 +17,11 @@ export class BackpressureError extends Error {
 export interface SinkOptions {
   /** Flush when this many rows are queued. */
   maxBatchRows?: number;
-  /** Flush at the latest this long after the first queued row. */
+  /**
+   * When the writer is idle, flush this long after the first queued row (default 5 ms). Kept short:
+   * webhook senders wait for their answer, so a long wait caps throughput at in-flight rows / delay
+   * (with 200 ms, 8 apiserver connections × 400 events gave ~7,000 events/s and p50 370 ms).
+   */
   maxDelayMs?: number;
   /** Refuse new writes while this many rows wait. */
   maxQueuedRows?: number;
@@ -44,7 +50,7 @@ export class IngestSink {
     private readonly opts: SinkOptions = {},
   ) {
     this.maxBatchRows = opts.maxBatchRows ?? 20_000;
-    this.maxDelayMs = opts.maxDelayMs ?? 200;
+    this.maxDelayMs = opts.maxDelayMs ?? 5;
     this.maxQueuedRows = opts.maxQueuedRows ?? 200_000;
   }
 
