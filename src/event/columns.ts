@@ -109,8 +109,8 @@ export const EVENT_COLUMNS: ColumnDef[] = [
 export const TEXT_COLUMNS: ColumnDef[] = [
   // The Event exactly as decoded (unknown fields kept), minified JSON.
   t('_raw', null, { visible: false }),
-  // Lower-cased, JSON-decoded keys and values of the Event joined by newlines: full-text search
-  // matches tokens here (delimiters as SLS, see src/query), never raw JSON escapes.
+  // The Event JSON lower-cased, with the JSON escapes that stand for SLS delimiters turned into
+  // spaces (store/duckdb/schema.ts decodedTextExpr): full-text search matches tokens here.
   t('_text', null, { visible: false }),
 ];
 

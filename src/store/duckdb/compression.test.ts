@@ -1,7 +1,9 @@
 // The long text columns (the original JSON `_raw` and the full-text `_text`) are most of a stored
 // event. They must be stored compressed: DuckDB's default storage format keeps them uncompressed
 // (about 3× the disk and 2–3× slower full-text scans; docs/store.md), so the store writes its files
-// in a format that has string compression (sandbox.ts `storage_compatibility_version`).
+// in a format that has string compression (sandbox.ts `storage_compatibility_version`), and asks for
+// ZSTD on these two columns (schema.ts): 5× smaller than DuckDB's own choice (dictionary + FSST) and
+// cheaper to write, with scans as fast.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -13,7 +15,7 @@ import type { AuditEvent } from '../../event/types.js';
 import { openDuckDbStore } from './index.js';
 import { addEvents } from './testing.js';
 
-test('the original JSON and the full-text column are stored compressed', async () => {
+test('the original JSON and the full-text column are stored compressed with ZSTD', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kaudit-compression-'));
   try {
     const path = join(dir, 'k.duckdb');
@@ -43,13 +45,9 @@ test('the original JSON and the full-text column are stored compressed', async (
     for (const col of ['_raw', '_text']) {
       const segs = rows.filter((r) => r[0] === col);
       const total = segs.reduce((n, r) => n + r[2], 0);
-      const plain = segs.filter((r) => r[1] === 'Uncompressed').reduce((n, r) => n + r[2], 0);
+      const zstd = segs.filter((r) => r[1] === 'ZSTD').reduce((n, r) => n + r[2], 0);
       assert.ok(total > 0, `${col} has segments`);
-      assert.equal(
-        plain,
-        0,
-        `${col}: ${plain} of ${total} segments are uncompressed (${JSON.stringify(segs)})`,
-      );
+      assert.equal(zstd, total, `${col}: ${zstd} of ${total} segments are ZSTD (${JSON.stringify(segs)})`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

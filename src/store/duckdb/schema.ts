@@ -18,12 +18,14 @@ export function quoteString(value: string): string {
   return "'" + value.replace(/'/g, "''") + "'";
 }
 
+const LONG_TEXT_COLUMNS = new Set(['_raw', '_text']);
+
 /** CREATE TABLE for the events of one partition (catalog = the attached partition's alias). */
 export function createEventsTableSql(catalog: string, table = 'events'): string {
   const cols = ALL_COLUMNS.map((c) =>
     c.virtual
       ? `${quoteIdent(c.name)} ${c.duckType} AS (json_extract_string(_raw, ${quoteString(jsonPath(c.path!))}))`
-      : `${quoteIdent(c.name)} ${c.duckType}`,
+      : `${quoteIdent(c.name)} ${c.duckType}${LONG_TEXT_COLUMNS.has(c.name) ? ' USING COMPRESSION zstd' : ''}`,
   ).join(',\n  ');
   return `CREATE TABLE IF NOT EXISTS ${catalog}.${table} (\n  ${cols}\n)`;
 }
