@@ -1,10 +1,10 @@
 // The ingest sink of a long-running process: sources (file tailers, the webhook, agents) hand it
-// prepared rows; it batches them into the store (group commit: rows that arrive while a batch is being
-// written go together into the next one; an idle writer waits only a few milliseconds to gather
-// concurrent callers), one writer at a time, and
-// resolves each caller's promise only once its rows are durable. When the queue is full, `write`
-// refuses at once with BackpressureError (the webhook answers 429 with Retry-After; a file source
-// waits and retries) instead of buffering without bound.
+// prepared rows; it batches them into the store, one writer at a time, and resolves each caller's
+// promise only once its rows are durable. Group commit: rows that arrive while a batch is being
+// written go together into the next one, and an idle writer waits only a few milliseconds to gather
+// concurrent callers. When the queue is full, `write` refuses at once with BackpressureError (the
+// webhook answers 429 with Retry-After; a file source waits and retries) instead of buffering
+// without bound.
 import type { IngestResult, IngestRow, Store } from '../store/store.js';
 
 export class BackpressureError extends Error {
