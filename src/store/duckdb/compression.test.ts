@@ -34,6 +34,16 @@ async function textSegments(conn: DuckDBConnection): Promise<[string, string, nu
   return reader.getRows() as [string, string, number][];
 }
 
+/** Runs `fn` with the path of a store in a new temporary directory, removed afterwards. */
+async function withStorePath(fn: (path: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kaudit-compression-'));
+  try {
+    await fn(join(dir, 'k.duckdb'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function withPartition<T>(file: string, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   const db = await DuckDBInstance.create(file);
   const conn = await db.connect();
@@ -46,9 +56,7 @@ async function withPartition<T>(file: string, fn: (conn: DuckDBConnection) => Pr
 }
 
 test('the original JSON and the full-text column are stored compressed with ZSTD', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kaudit-compression-'));
-  try {
-    const path = join(dir, 'k.duckdb');
+  await withStorePath(async (path) => {
     const store = await openDuckDbStore({ path });
     await addEvents(store, generated(4000, 3));
     await store.close();
@@ -62,15 +70,11 @@ test('the original JSON and the full-text column are stored compressed with ZSTD
       assert.ok(total > 0, `${col} has segments`);
       assert.equal(zstd, total, `${col}: ${zstd} of ${total} segments are ZSTD (${JSON.stringify(segs)})`);
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a partition written before ZSTD (dictionary + FSST) is read beside new ones; identity spans both', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kaudit-compression-'));
-  try {
-    const path = join(dir, 'k.duckdb');
+  await withStorePath(async (path) => {
     let now = Date.UTC(2026, 10, 20, 12) / 1000;
     const first = generated(1500, 3);
     const second = generated(1500, 4);
@@ -112,7 +116,5 @@ test('a partition written before ZSTD (dictionary + FSST) is read beside new one
     assert.ok(day2, 'day 2 has its own partition');
     const after = await withPartition(join(`${path}.parts`, day2), textSegments);
     assert.ok(after.length > 0 && after.every((r) => r[1] === 'ZSTD'), JSON.stringify(after));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
